@@ -1,0 +1,165 @@
+//! The `tradewind` command line: argument parsing and printing, nothing else.
+//! Every command is a thin layer over a library function.
+
+mod customers;
+mod mail;
+mod setup;
+pub mod table;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::config::{Config, ConfigError};
+use crate::store::Store;
+
+/// The customer-mail daemon of an export company.
+#[derive(Debug, Parser)]
+#[command(name = "tradewind", version, about, long_about = None)]
+pub struct Cli {
+    /// Config file (default: $TRADEWIND_CONFIG, ./tradewind.toml, /etc/tradewind/tradewind.toml).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Who is making changes, for the audit log (default: the OS user).
+    #[arg(
+        long = "as",
+        global = true,
+        value_name = "LOGIN",
+        env = "TRADEWIND_ACTOR"
+    )]
+    pub actor: Option<String>,
+    /// More log output (-v info, -vv debug).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generate a sample company, import it offline into a fresh data dir, and show the result.
+    Demo(setup::DemoArgs),
+    /// Write a starter config and data directory into DIR.
+    Init(setup::InitArgs),
+    /// The customer registry (§2): add, edit, show, list, hand over.
+    #[command(subcommand)]
+    Customers(customers::CustomersCommand),
+    /// Import customers (CSV/XLSX) or mail (Maildir, mbox, .eml).
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Stored messages.
+    #[command(subcommand)]
+    Messages(mail::MessagesCommand),
+    /// Re-file every stored message under its customers with the current rules.
+    Rematch(mail::RematchArgs),
+    /// The people in the config, as the store knows them.
+    #[command(subcommand)]
+    Users(customers::UsersCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import or update customers from a CSV (UTF-8 or GBK) or XLSX file.
+    Customers(customers::ImportCustomersArgs),
+    /// Import mail from a Maildir, an mbox file, or a folder of .eml files.
+    Mail(mail::ImportMailArgs),
+}
+
+/// Exit code for a broken config or bad usage: nothing started.
+pub const EXIT_CONFIG: u8 = 2;
+
+/// Parses the command line, runs the command, and turns errors into messages and exit codes.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("tradewind: {}", chain(&err));
+            if err.downcast_ref::<ConfigError>().is_some() {
+                ExitCode::from(EXIT_CONFIG)
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+fn chain(err: &anyhow::Error) -> String {
+    err.chain()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TRADEWIND_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let actor = cli.actor.clone().unwrap_or_else(default_actor);
+    let config = cli.config.as_deref();
+    match cli.command {
+        Command::Demo(args) => setup::demo(args),
+        Command::Init(args) => setup::init(args),
+        Command::Customers(cmd) => customers::run(cmd, &open(config)?, &actor),
+        Command::Import(ImportCommand::Customers(args)) => {
+            customers::import(args, &open(config)?, &actor)
+        }
+        Command::Import(ImportCommand::Mail(args)) => mail::import(args, &open(config)?),
+        Command::Messages(cmd) => mail::run(cmd, &open(config)?),
+        Command::Rematch(args) => mail::rematch(args, &open(config)?),
+        Command::Users(cmd) => customers::users(cmd, &open(config)?),
+    }
+}
+
+fn default_actor() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    format!("cli:{user}")
+}
+
+/// The loaded config and its store, ready for a command.
+pub struct Context {
+    pub config: Config,
+    pub store: std::cell::RefCell<Store>,
+}
+
+/// Loads the config (exit code 2 on any problem) and opens the store, syncing users.
+pub fn open(explicit: Option<&Path>) -> anyhow::Result<Context> {
+    let path = Config::locate(explicit)?;
+    let config = Config::load(&path)?;
+    open_with(config)
+}
+
+/// Opens the store of an already loaded config.
+pub fn open_with(config: Config) -> anyhow::Result<Context> {
+    let mut store = Store::open(&config.database_path())?;
+    let tx = store.write()?;
+    crate::store::customers::sync_users(&tx, &config.users)
+        .context("recording the config's users")?;
+    tx.commit()?;
+    Ok(Context {
+        config,
+        store: std::cell::RefCell::new(store),
+    })
+}
+
+/// Prints `value` as pretty JSON on stdout.
+pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}

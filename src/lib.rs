@@ -1,0 +1,21 @@
+//! tradewind: the customer-mail daemon of an export company.
+//!
+//! Data flows one way, one module per step:
+//! source ([`source`]: IMAP or an offline Maildir/mbox/.eml import) → [`parse`] →
+//! [`store`] → [`matching`] to customers → index → rules → outbox.
+//! The CLI ([`cli`]) and the daemon are thin layers over these library functions.
+//! The company rules served are in MISSION.md; modules name the section (§2, §5...)
+//! a feature comes from.
+
+pub mod cli;
+pub mod config;
+pub mod customers;
+pub mod demo;
+pub mod ingest;
+pub mod matching;
+pub mod parse;
+pub mod progress;
+pub mod region;
+pub mod source;
+pub mod store;
+pub mod tls;

@@ -1,0 +1,129 @@
+//! Running the real `tradewind` binary against a throw-away company in a temp dir.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A temp dir with a config for a small company: domain seawind-trade.cn, three users,
+/// mailboxes `li.wei` (sales) and `finance`.
+pub struct Company {
+    pub dir: tempfile::TempDir,
+    pub config: PathBuf,
+}
+
+/// The config every CLI test starts from.
+pub const CONFIG: &str = r#"
+[company]
+name = "Ningbo Seawind Import & Export Co., Ltd."
+home_country = "CN"
+domains = ["seawind-trade.cn"]
+
+[store]
+data_dir = "data"
+
+[customers]
+stale_after_days = 180
+
+[[users]]
+login = "li.wei"
+name = "Li Wei 李伟"
+email = "li.wei@seawind-trade.cn"
+role = "sales"
+
+[[users]]
+login = "zhang.min"
+name = "Zhang Min 张敏"
+email = "zhang.min@seawind-trade.cn"
+role = "sales"
+
+[[users]]
+login = "zhao.lei"
+name = "Zhao Lei 赵磊"
+email = "zhao.lei@seawind-trade.cn"
+role = "finance"
+
+[[mailboxes]]
+name = "li.wei"
+owner = "li.wei"
+role = "sales"
+address = "li.wei@seawind-trade.cn"
+
+[[mailboxes]]
+name = "finance"
+owner = "zhao.lei"
+role = "finance"
+address = "finance@seawind-trade.cn"
+"#;
+
+impl Company {
+    /// A fresh company with [`CONFIG`].
+    pub fn new() -> Company {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = dir.path().join("tradewind.toml");
+        std::fs::write(&config, CONFIG).expect("writing config");
+        Company { dir, config }
+    }
+
+    /// Runs `tradewind --config <config> ARGS`.
+    pub fn run(&self, args: &[&str]) -> Output {
+        let mut full = vec!["--config", self.config.to_str().unwrap()];
+        full.extend_from_slice(args);
+        tradewind(&full, self.dir.path())
+    }
+
+    /// Runs and asserts success; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "tradewind {args:?} failed:\n{}",
+            describe(&out)
+        );
+        String::from_utf8(out.stdout).expect("utf-8 stdout")
+    }
+
+    /// Runs with `--json` appended and parses stdout.
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut full = args.to_vec();
+        full.push("--json");
+        serde_json::from_str(&self.ok(&full)).expect("valid JSON on stdout")
+    }
+
+    /// Writes `bytes` to `rel` under the company dir, creating folders.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> PathBuf {
+        let path = self.dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    /// The database file.
+    pub fn db(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(self.dir.path().join("data/tradewind.db")).unwrap()
+    }
+}
+
+/// Runs the binary with `args` in `cwd`, with no config from the environment.
+pub fn tradewind(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tradewind"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("TRADEWIND_CONFIG")
+        .env("TRADEWIND_ACTOR", "tester")
+        .output()
+        .expect("running tradewind")
+}
+
+/// Exit status, stdout and stderr, for assertion messages.
+pub fn describe(out: &Output) -> String {
+    format!(
+        "status: {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// stderr as text.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
