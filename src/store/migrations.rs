@@ -161,4 +161,10 @@ CREATE TABLE message_customers (
 );
 CREATE INDEX message_customers_customer ON message_customers(customer_id);
 "#,
+    // 2: IMAP sync state (issue 3) — reserved; filled by the sync work.
+    "-- reserved: imap sync state",
+    // 3: search index bookkeeping (issue 4, search) — reserved.
+    "-- reserved: search index",
+    // 4: matching rules, leads, duplicate check (issue 4, matching) — reserved.
+    "-- reserved: matching rules and leads",
 ];
