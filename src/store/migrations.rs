@@ -167,4 +167,6 @@ CREATE INDEX message_customers_customer ON message_customers(customer_id);
     "-- reserved: search index",
     // 4: matching rules, leads, duplicate check (issue 4, matching) — reserved.
     "-- reserved: matching rules and leads",
+    // 5: daemon status per mailbox (issue 3, daemon) — reserved.
+    "-- reserved: daemon status",
 ];
