@@ -57,6 +57,9 @@ pub struct Config {
     #[serde(default)]
     pub mailboxes: Vec<Mailbox>,
     pub smtp: Option<Smtp>,
+    /// How `tradewind run` watches mailboxes (IDLE, poll interval).
+    #[serde(default)]
+    pub daemon: DaemonConfig,
     /// Filled by the matching issue (free-mail list additions, thread window...).
     #[serde(default)]
     pub matching: MatchingConfig,
@@ -126,13 +129,152 @@ fn default_stale_days() -> u32 {
     365
 }
 
+/// How `tradewind run` watches mailboxes once they are synced.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DaemonConfig {
+    /// Seconds between polls of the folders IDLE does not watch (all folders without IDLE).
+    #[serde(default = "default_poll_interval")]
+    pub poll_interval_secs: u64,
+    /// Wait on the Inbox with IDLE when the server offers it (new mail within a second).
+    #[serde(default = "default_true")]
+    pub idle: bool,
+}
+
+impl Default for DaemonConfig {
+    fn default() -> Self {
+        DaemonConfig {
+            poll_interval_secs: default_poll_interval(),
+            idle: true,
+        }
+    }
+}
+
+fn default_poll_interval() -> u64 {
+    60
+}
+
+fn default_true() -> bool {
+    true
+}
+
 /// Matching settings; the matching module reads them.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MatchingConfig {
     /// Extra free-mail domains on top of the built-in list (never matched by domain).
     #[serde(default)]
     pub free_mail_domains: Vec<String>,
+    /// A message inherits the customers of an earlier one with the same normalised
+    /// subject sent at most this many days before it (the weak thread rule); 0 turns it off.
+    #[serde(default = "default_thread_subject_days")]
+    pub thread_subject_days: u32,
+    /// Flag senders whose domain imitates a customer's (possible impersonation).
+    #[serde(default = "default_true")]
+    pub lookalike: bool,
+    /// What the duplicate check (查重) does per key when a new customer collides.
+    #[serde(default)]
+    pub duplicates: DuplicateModes,
+    /// The public pool (公海); off unless this section is present.
+    pub pool: Option<PoolConfig>,
+}
+
+/// The public pool (公海): customers without two-way correspondence for a while return
+/// from their owner to the pool, where salespeople claim them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PoolConfig {
+    /// Days without two-way correspondence before a large customer returns to the pool.
+    #[serde(default = "default_pool_large")]
+    pub large_days: u32,
+    #[serde(default = "default_pool_medium")]
+    pub medium_days: u32,
+    /// Also for customers without a scale class.
+    #[serde(default = "default_pool_small")]
+    pub small_days: u32,
+    /// The owner is warned this many days before the customer returns.
+    #[serde(default = "default_pool_warn")]
+    pub warn_days_before: u32,
+    /// At most this many owned customers for a salesperson to claim another (none: no cap).
+    pub max_owned: Option<u32>,
+    /// At most this many claims per salesperson per calendar month (none: no cap).
+    pub max_claims_per_month: Option<u32>,
+    /// A former owner waits this many days before claiming a customer back.
+    #[serde(default = "default_pool_reclaim")]
+    pub reclaim_wait_days: u32,
+}
+
+fn default_pool_large() -> u32 {
+    90
+}
+fn default_pool_medium() -> u32 {
+    60
+}
+fn default_pool_small() -> u32 {
+    45
+}
+fn default_pool_warn() -> u32 {
+    7
+}
+fn default_pool_reclaim() -> u32 {
+    30
+}
+
+impl Default for MatchingConfig {
+    fn default() -> Self {
+        MatchingConfig {
+            free_mail_domains: Vec::new(),
+            thread_subject_days: default_thread_subject_days(),
+            lookalike: true,
+            duplicates: DuplicateModes::default(),
+            pool: None,
+        }
+    }
+}
+
+fn default_thread_subject_days() -> u32 {
+    30
+}
+
+/// What to do when a new customer collides with an existing one on a duplicate-check key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DuplicateMode {
+    /// Say so, and add the customer anyway.
+    Warn,
+    /// Refuse the customer (an import rejects the row).
+    Block,
+    /// Do not check this key.
+    Ignore,
+}
+
+/// The duplicate-check mode of each key: normalised name, mail domain, phone, website.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DuplicateModes {
+    #[serde(default = "warn")]
+    pub name: DuplicateMode,
+    #[serde(default = "warn")]
+    pub domain: DuplicateMode,
+    #[serde(default = "warn")]
+    pub phone: DuplicateMode,
+    #[serde(default = "warn")]
+    pub website: DuplicateMode,
+}
+
+impl Default for DuplicateModes {
+    fn default() -> Self {
+        DuplicateModes {
+            name: DuplicateMode::Warn,
+            domain: DuplicateMode::Warn,
+            phone: DuplicateMode::Warn,
+            website: DuplicateMode::Warn,
+        }
+    }
+}
+
+fn warn() -> DuplicateMode {
+    DuplicateMode::Warn
 }
 
 /// A person at the company.
@@ -189,10 +331,109 @@ pub struct Imap {
     /// implicit (993) | starttls (143) | plain (loopback tests only).
     pub tls: TlsMode,
     pub username: String,
-    pub password: Secret,
+    /// How to log in: `password` (LOGIN; also app passwords and the 授权码 of Tencent
+    /// Exmail/NetEase) or `xoauth2` (Gmail, Microsoft 365) with `oauth2_token`.
+    #[serde(default)]
+    pub auth: ImapAuth,
+    /// Required with `auth = "password"`.
+    #[serde(default)]
+    pub password: Option<Secret>,
+    /// Required with `auth = "xoauth2"`: where a current access token is read at each connect.
+    #[serde(default)]
+    pub oauth2_token: Option<TokenSource>,
     /// Extra CA certificate to trust (a company CA, a test CA).
     #[serde(default)]
     pub ca_file: Option<PathBuf>,
+    /// Folders to sync besides the defaults (Inbox, Sent, Archive, user folders): patterns on
+    /// the decoded name, `*` matching anything (e.g. "Junk", "客户/*").
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// Folders never to sync, same patterns; exclusion wins over inclusion.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Messages per UID FETCH and per database transaction.
+    #[serde(default = "default_batch_size")]
+    pub batch_size: usize,
+    /// Body text kept per message, in bytes; longer bodies are cut (headers are kept whole).
+    #[serde(default = "default_max_body_bytes")]
+    pub max_body_bytes: usize,
+    /// Also keep attachment contents, content-addressed under `data_dir/attachments`.
+    #[serde(default)]
+    pub archive_attachments: bool,
+}
+
+/// How tradewind authenticates to an IMAP server.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImapAuth {
+    /// LOGIN with `password`.
+    #[default]
+    Password,
+    /// SASL XOAUTH2 with the access token from `oauth2_token`.
+    Xoauth2,
+}
+
+fn default_batch_size() -> usize {
+    200
+}
+
+fn default_max_body_bytes() -> usize {
+    1024 * 1024
+}
+
+/// Where an OAuth2 access token comes from; read again at every connect, so a token refreshed
+/// by an outside helper (oauth2ms, mutt_oauth2.py, a cron job) is picked up.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "lowercase")]
+pub enum TokenSource {
+    /// A shell command whose standard output is the token.
+    Command(String),
+    /// A file holding the token, trailing newline removed.
+    File(PathBuf),
+}
+
+impl fmt::Debug for TokenSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TokenSource::Command(c) => write!(f, "TokenSource(command {c})"),
+            TokenSource::File(p) => write!(f, "TokenSource(file {})", p.display()),
+        }
+    }
+}
+
+impl TokenSource {
+    /// Reads the token now (runs the command or reads the file). Errors name the source,
+    /// never the token.
+    pub fn reveal(&self) -> Result<String, SecretError> {
+        match self {
+            TokenSource::File(path) => read_secret_file(path),
+            TokenSource::Command(command) => {
+                let output = std::process::Command::new("sh")
+                    .arg("-c")
+                    .arg(command)
+                    .stdin(std::process::Stdio::null())
+                    .output()
+                    .map_err(|source| SecretError::Command {
+                        command: command.clone(),
+                        reason: source.to_string(),
+                    })?;
+                if !output.status.success() {
+                    return Err(SecretError::Command {
+                        command: command.clone(),
+                        reason: format!("exited with {}", output.status),
+                    });
+                }
+                let token = String::from_utf8_lossy(&output.stdout).trim().to_string();
+                if token.is_empty() {
+                    return Err(SecretError::Command {
+                        command: command.clone(),
+                        reason: "printed no token".into(),
+                    });
+                }
+                Ok(token)
+            }
+        }
+    }
 }
 
 /// SMTP submission for everything tradewind sends.
@@ -242,6 +483,8 @@ pub enum SecretError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("token command `{command}` failed: {reason}")]
+    Command { command: String, reason: String },
     #[error("systemd credential {0} not found: CREDENTIALS_DIRECTORY is not set (is LoadCredential= in the unit?)")]
     NoCredentialsDir(String),
 }
@@ -365,6 +608,29 @@ impl Config {
                     "mailboxes.name",
                     format!("mailbox '{}' is defined twice", mailbox.name.get_ref()),
                 ));
+            }
+            if let Some(imap) = &mailbox.imap {
+                let problem = match imap.auth {
+                    ImapAuth::Password if imap.password.is_none() => Some((
+                        "mailboxes.imap.password",
+                        "auth = \"password\" needs password = { env = \"VAR\" }, { file = \"/path\" } or { credential = \"name\" }",
+                    )),
+                    ImapAuth::Xoauth2 if imap.oauth2_token.is_none() => Some((
+                        "mailboxes.imap.oauth2_token",
+                        "auth = \"xoauth2\" needs oauth2_token = { command = \"...\" } or { file = \"/path\" }",
+                    )),
+                    _ if imap.batch_size == 0 => {
+                        Some(("mailboxes.imap.batch_size", "must be at least 1"))
+                    }
+                    _ => None,
+                };
+                if let Some((key, message)) = problem {
+                    return Err(err(
+                        mailbox.name.span(),
+                        key,
+                        format!("mailbox '{}': {message}", mailbox.name.get_ref()),
+                    ));
+                }
             }
             if !logins.contains(mailbox.owner.get_ref().as_str()) {
                 return Err(err(
@@ -529,6 +795,43 @@ password = { env = "PW_LI" }
     fn syntax_error_has_a_line() {
         let e = parse("[company]\nname = \"x\nhome_country = \"CN\"\n").unwrap_err();
         assert!(matches!(e, ConfigError::Invalid { line: 2, .. }), "{e}");
+    }
+
+    #[test]
+    fn imap_sync_settings_have_defaults_and_are_checked() {
+        let c = parse(GOOD).unwrap();
+        let imap = c.mailboxes[0].imap.as_ref().unwrap();
+        assert_eq!(imap.auth, ImapAuth::Password);
+        assert_eq!(imap.batch_size, 200);
+        assert_eq!(imap.max_body_bytes, 1024 * 1024);
+        assert!(!imap.archive_attachments && imap.include.is_empty());
+
+        let oauth = GOOD.replace(
+            "password = { env = \"PW_LI\" }",
+            "auth = \"xoauth2\"\noauth2_token = { command = \"printf tok\" }\ninclude = [\"Junk\"]",
+        );
+        let c = parse(&oauth).unwrap();
+        let imap = c.mailboxes[0].imap.as_ref().unwrap();
+        assert_eq!(imap.auth, ImapAuth::Xoauth2);
+        assert_eq!(imap.oauth2_token.as_ref().unwrap().reveal().unwrap(), "tok");
+        assert_eq!(imap.include, ["Junk"]);
+
+        let no_token = GOOD.replace("password = { env = \"PW_LI\" }", "auth = \"xoauth2\"");
+        let e = parse(&no_token).unwrap_err().to_string();
+        assert!(e.contains("mailboxes.imap.oauth2_token"), "{e}");
+        let no_password = GOOD.replace("password = { env = \"PW_LI\" }", "");
+        let e = parse(&no_password).unwrap_err().to_string();
+        assert!(
+            e.contains("mailboxes.imap.password") && e.contains("'li.wei'"),
+            "{e}"
+        );
+        let zero = GOOD.replace("password = {", "batch_size = 0\npassword = {");
+        assert!(parse(&zero).unwrap_err().to_string().contains("batch_size"));
+
+        // The command's output (a token, maybe) never reaches the error.
+        let failing = TokenSource::Command("printf leaked-$((40+2)); exit 4".into());
+        let e = failing.reveal().unwrap_err().to_string();
+        assert!(e.contains("failed") && !e.contains("leaked-42"), "{e}");
     }
 
     #[test]

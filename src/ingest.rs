@@ -134,6 +134,10 @@ pub fn import_mail(
     }
     write_batch(store, &matcher, mailbox, &mut batch, &mut report)?;
     progress.finish();
+    // The index is derived: failing here loses nothing; the next catch-up or `reindex` redoes it.
+    if let Err(e) = crate::index::catch_up(store, &config.store.data_dir) {
+        tracing::warn!(error = %e, "imported mail is not searchable yet; run `tradewind reindex`");
+    }
     Ok(report)
 }
 

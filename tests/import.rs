@@ -397,3 +397,43 @@ fn an_unreadable_path_and_an_unknown_mailbox_are_clear_errors() {
         stderr(&out)
     );
 }
+
+#[test]
+fn xlsx_customer_list_imports_with_row_errors() {
+    let company = Company::new();
+    let path = company.dir.path().join("customers.xlsx");
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    let rows: [[&str; 4]; 3] = [
+        ["客户编号", "客户名称", "国家", "联系人邮箱"],
+        ["X1", "Oslo Marine AS", "挪威", "kari@oslomarine.no"],
+        ["X2", "Broken Email Ltd", "GB", "not-an-address"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *cell).unwrap();
+        }
+    }
+    sheet.write_number(3, 0, 1001.0).unwrap();
+    sheet.write_string(3, 1, "Numeric Code GmbH").unwrap();
+    sheet.write_string(3, 2, "DE").unwrap();
+    workbook.save(&path).unwrap();
+
+    let out = company.run(&["import", "customers", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert!(
+        stderr(&out).contains("row 3: 联系人邮箱:"),
+        "{}",
+        stderr(&out)
+    );
+    let codes: Vec<String> = customers(&company)
+        .iter()
+        .map(|c| c["code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        codes,
+        ["1001", "X1"],
+        "a whole-number code cell reads as 1001, not 1001.0"
+    );
+    assert_eq!(company.json(&["customers", "show", "X1"])["country"], "NO");
+}

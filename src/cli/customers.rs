@@ -5,7 +5,7 @@ use clap::{Args, Subcommand};
 use std::path::PathBuf;
 
 use super::{print_json, table, Context};
-use crate::customers::apply::{apply_batch, ApplyReport};
+use crate::customers::apply::{apply_batch_checked, ApplyReport};
 use crate::customers::import::{read_customers, record_from_fields};
 use crate::customers::model::{Nature, Scale};
 use crate::region::Continent;
@@ -44,6 +44,13 @@ pub enum CustomersCommand {
         /// Only these customer codes (default: all of FROM's customers).
         #[arg(long = "customer", value_name = "CODE")]
         customers: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every message with a customer, oldest first, across all mailboxes (within your --as scope).
+    Timeline {
+        /// Customer code.
+        code: String,
         #[arg(long)]
         json: bool,
     },
@@ -120,9 +127,29 @@ pub fn run(cmd: CustomersCommand, ctx: &Context, actor: &str) -> anyhow::Result<
                 bail!("customer '{code}' already exists; use `customers edit {code} --set FIELD=VALUE`");
             }
             let record = record_or_errors(&fields)?;
+            let matcher = crate::matching::Matcher::from_config(&ctx.config);
+            let collisions = crate::dedupe::DedupeIndex::load(&tx, &matcher)?.check(
+                &record,
+                &matcher,
+                &ctx.config.matching.duplicates,
+            );
+            let lines: Vec<String> = collisions.iter().map(|c| c.to_string()).collect();
+            if crate::dedupe::blocks(&collisions) {
+                bail!(
+                    "duplicate check (查重) refuses '{code}': {}",
+                    lines.join("; ")
+                );
+            }
+            for line in &lines {
+                eprintln!("warning: possible duplicate (查重) of {code}: {line}");
+            }
             let done = registry::upsert(&tx, &record, actor)?;
+            let refiled = matcher.rematch_customer(&tx, done.id)?;
             tx.commit()?;
-            println!("added customer {} ({})", done.code, record.name);
+            println!(
+                "added customer {} ({}); re-filed {refiled} message(s)",
+                done.code, record.name
+            );
             Ok(())
         }
         CustomersCommand::Edit { code, set } => {
@@ -136,6 +163,10 @@ pub fn run(cmd: CustomersCommand, ctx: &Context, actor: &str) -> anyhow::Result<
             fields.extend(parse_assignments(&set)?);
             let record = record_or_errors(&fields)?;
             let done = registry::upsert(&tx, &record, actor)?;
+            if !done.changes.is_empty() {
+                crate::matching::Matcher::from_config(&ctx.config)
+                    .rematch_customer(&tx, done.id)?;
+            }
             tx.commit()?;
             if done.changes.is_empty() {
                 println!("{code}: nothing changed");
@@ -171,6 +202,9 @@ pub fn run(cmd: CustomersCommand, ctx: &Context, actor: &str) -> anyhow::Result<
                 moved.join(", ")
             );
             Ok(())
+        }
+        CustomersCommand::Timeline { code, json } => {
+            super::search::timeline(&code, json, ctx, actor)
         }
     }
 }
@@ -372,7 +406,33 @@ fn describe(d: &registry::CustomerDetail) -> String {
 pub fn import(args: ImportCustomersArgs, ctx: &Context, actor: &str) -> anyhow::Result<()> {
     let batch = read_customers(&args.file)?;
     let actor = format!("{actor} (import {})", args.file.display());
-    let report = apply_batch(&mut ctx.store.borrow_mut(), batch, &actor, args.dry_run)?;
+    let matcher = crate::matching::Matcher::from_config(&ctx.config);
+    let report = apply_batch_checked(
+        &mut ctx.store.borrow_mut(),
+        batch,
+        &actor,
+        args.dry_run,
+        &matcher,
+        &ctx.config.matching.duplicates,
+    )?;
+    if !args.dry_run {
+        let mut store = ctx.store.borrow_mut();
+        let tx = store.write()?;
+        let codes = report
+            .created
+            .iter()
+            .chain(report.updated.iter().map(|u| &u.code));
+        let mut ids = Vec::new();
+        for code in codes {
+            ids.push(
+                tx.query_row("SELECT id FROM customers WHERE code = ?1", [code], |r| {
+                    r.get(0)
+                })?,
+            );
+        }
+        matcher.rematch_customers(&tx, &ids)?;
+        tx.commit()?;
+    }
     if args.json {
         return print_json(&report);
     }
@@ -395,6 +455,14 @@ pub fn print_apply_report(report: &ApplyReport, file: &str, dry_run: bool) {
     }
     for e in &report.errors {
         eprintln!("{file}: row {}: {}: {}", e.row, e.column, e.reason);
+    }
+    for d in &report.duplicates {
+        if d.collision.mode == crate::config::DuplicateMode::Warn {
+            eprintln!(
+                "warning: {file}: row {}: {} possible duplicate (查重): {}",
+                d.row, d.code, d.collision
+            );
+        }
     }
     for u in &report.updated {
         for c in &u.changes {

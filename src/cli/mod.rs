@@ -2,8 +2,15 @@
 //! Every command is a thin layer over a library function.
 
 mod customers;
+mod leads;
 mod mail;
+mod pool;
+mod rules;
+mod run;
+mod search;
 mod setup;
+mod status;
+mod sync;
 pub mod table;
 
 use anyhow::Context as _;
@@ -53,9 +60,28 @@ pub enum Command {
     Messages(mail::MessagesCommand),
     /// Re-file every stored message under its customers with the current rules.
     Rematch(mail::RematchArgs),
+    /// Unknown correspondents and B2B platform inquiries as leads (§3); promote one to a customer.
+    #[command(subcommand)]
+    Leads(leads::LeadsCommand),
+    /// Manual matching rules: file an address or a domain under a customer.
+    #[command(subcommand)]
+    Rules(rules::RulesCommand),
+    /// The public pool (公海): list, claim, release, lock, and the daily sweep.
+    #[command(subcommand)]
+    Pool(pool::PoolCommand),
     /// The people in the config, as the store knows them.
     #[command(subcommand)]
     Users(customers::UsersCommand),
+    /// Search all mail, English and Chinese: words, "phrases", AND/OR/NOT, from: to: customer: ...
+    Search(search::SearchArgs),
+    /// Rebuild the search index from the database.
+    Reindex(search::ReindexArgs),
+    /// The daemon: sync every mailbox over IMAP, then watch for new mail (IDLE / polling).
+    Run(run::RunArgs),
+    /// What the daemon is doing per mailbox: state, last sync, message counts, last error.
+    Status(status::StatusArgs),
+    /// Sync the IMAP mailboxes once (`--once`); the daemon that keeps syncing is `run`.
+    Sync(sync::SyncArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -72,7 +98,10 @@ pub const EXIT_CONFIG: u8 = 2;
 /// Parses the command line, runs the command, and turns errors into messages and exit codes.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.verbose);
+    match &cli.command {
+        Command::Run(args) => run::init_logging(cli.verbose, args.log_format),
+        _ => init_logging(cli.verbose),
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -99,8 +128,7 @@ fn init_logging(verbose: u8) {
         1 => "info",
         _ => "debug",
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("TRADEWIND_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let filter = run::env_filter(default);
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -121,7 +149,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(ImportCommand::Mail(args)) => mail::import(args, &open(config)?),
         Command::Messages(cmd) => mail::run(cmd, &open(config)?),
         Command::Rematch(args) => mail::rematch(args, &open(config)?),
+        Command::Leads(cmd) => leads::run(cmd, &open(config)?, &actor),
+        Command::Rules(cmd) => rules::run(cmd, &open(config)?, &actor),
+        Command::Pool(cmd) => pool::run(cmd, &open(config)?, &actor),
         Command::Users(cmd) => customers::users(cmd, &open(config)?),
+        Command::Search(args) => search::search(args, &open(config)?, &actor),
+        Command::Reindex(args) => search::reindex(args, &open(config)?),
+        Command::Run(args) => run::run(args, open(config)?),
+        Command::Status(args) => status::run(args, &open(config)?),
+        Command::Sync(args) => sync::run(args, config),
     }
 }
 

@@ -172,6 +172,7 @@ fn summarize(ctx: &Context, config_path: &Path, home: &str) -> anyhow::Result<()
 
     let cfg = config_path.display();
     let code = busiest.unwrap_or_else(|| "CODE".into());
+    super::search::demo_block(ctx, config_path)?;
     println!("\ntry next:");
     for cmd in [
         "customers list --continent europe".to_string(),

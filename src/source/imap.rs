@@ -12,9 +12,9 @@
 //! - After login, `ID` is sent when the server offers it; 163.com/126.com refuse `SELECT` with
 //!   "Unsafe Login" otherwise.
 //!
-//! Passwords are never put into errors or tracing events here. Note that async-imap itself
-//! `log::trace!`s every command it writes, LOGIN included, so the daemon must not enable
-//! `trace` for the `async_imap` target.
+//! Passwords and OAuth2 tokens are never put into errors or tracing events here. Note that
+//! async-imap itself `log::trace!`s every command it writes, LOGIN and the XOAUTH2 response
+//! included, so the daemon must not enable `trace` for the `async_imap` target.
 
 use std::fmt;
 use std::io;
@@ -261,6 +261,29 @@ impl FolderInfo {
     }
 }
 
+/// A folder as EXAMINE reports it.
+///
+/// Exists so the sync can compare UIDVALIDITY and HIGHESTMODSEQ with its stored state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FolderStatus {
+    /// `None` when the server sent none (then UIDs cannot be trusted across sessions).
+    pub uidvalidity: Option<u32>,
+    pub uidnext: Option<u32>,
+    pub exists: u32,
+    /// Only when CONDSTORE is enabled.
+    pub highest_modseq: Option<u64>,
+}
+
+/// One message from [`ImapSession::fetch_peek`].
+#[derive(Debug, Clone)]
+pub struct FetchedMessage {
+    pub uid: u32,
+    /// RFC822.SIZE as the server reports it.
+    pub size: Option<u32>,
+    /// The complete raw message.
+    pub body: Vec<u8>,
+}
+
 /// A logged-in IMAP connection.
 ///
 /// Exists to wrap `async_imap::Session` over [`ImapStream`] with tradewind's rules (read-only
@@ -272,14 +295,59 @@ pub struct ImapSession {
     capabilities: Vec<String>,
 }
 
+/// What proves who we are to the server. Never printed: Debug names only the method.
+///
+/// Exists so one connect path serves both password accounts (LOGIN) and OAuth2 accounts
+/// (SASL XOAUTH2 for Gmail and Microsoft 365).
+pub enum ImapCredentials<'a> {
+    /// LOGIN with a password, app password or client authorisation code (授权码).
+    Password(&'a str),
+    /// AUTHENTICATE XOAUTH2 with an access token.
+    Xoauth2(&'a str),
+}
+
+impl fmt::Debug for ImapCredentials<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImapCredentials::Password(_) => f.write_str("Password(..)"),
+            ImapCredentials::Xoauth2(_) => f.write_str("Xoauth2(..)"),
+        }
+    }
+}
+
+/// The SASL XOAUTH2 initial response (user, bearer token); sent once, whatever the challenge.
+struct Xoauth2<'a> {
+    user: &'a str,
+    token: &'a str,
+}
+
+impl async_imap::Authenticator for &Xoauth2<'_> {
+    type Response = String;
+
+    fn process(&mut self, _challenge: &[u8]) -> String {
+        // On failure the server sends a JSON challenge; answering it with the same string
+        // makes the server end the exchange with NO, which is reported as a login failure.
+        format!("user={}\x01auth=Bearer {}\x01\x01", self.user, self.token)
+    }
+}
+
 /// Connects to `ep`, secures the connection as configured, logs in, and sends ID when offered.
 ///
-/// This is the one way tradewind opens an IMAP connection, so TLS verification, the
+/// This is the one way tradewind opens a password IMAP connection, so TLS verification, the
 /// no-plaintext-fallback rule and per-step timeouts apply everywhere.
 pub async fn connect_and_login(
     ep: &ImapEndpoint,
     user: &str,
     password: &str,
+) -> Result<ImapSession, ImapError> {
+    connect_and_authenticate(ep, user, &ImapCredentials::Password(password)).await
+}
+
+/// Like [`connect_and_login`], with either a password or an OAuth2 token.
+pub async fn connect_and_authenticate(
+    ep: &ImapEndpoint,
+    user: &str,
+    credentials: &ImapCredentials<'_>,
 ) -> Result<ImapSession, ImapError> {
     let addr = ep.address();
     let fail = |stage: ImapStage| {
@@ -349,10 +417,16 @@ pub async fn connect_and_login(
         user: user.to_owned(),
     };
     let mut session = step(async {
-        client
-            .login(user, password)
-            .await
-            .map_err(|(err, _client)| ImapCause::from(err))
+        match credentials {
+            ImapCredentials::Password(password) => client
+                .login(user, password)
+                .await
+                .map_err(|(err, _client)| ImapCause::from(err)),
+            ImapCredentials::Xoauth2(token) => client
+                .authenticate("XOAUTH2", &Xoauth2 { user, token })
+                .await
+                .map_err(|(err, _client)| ImapCause::from(err)),
+        }
     })
     .await
     .map_err(fail(login_stage()))?;
@@ -378,6 +452,23 @@ pub async fn connect_and_login(
         .await
         .map_err(fail(login_stage()))?;
         tracing::debug!(addr = %addr, ?server_id, "IMAP ID exchanged");
+    }
+    // CONDSTORE: EXAMINE then reports HIGHESTMODSEQ, which the sync state keeps.
+    if capabilities
+        .iter()
+        .any(|c| c.eq_ignore_ascii_case("CONDSTORE"))
+        && capabilities
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case("ENABLE"))
+    {
+        step(async {
+            session
+                .run_command_and_check_ok("ENABLE CONDSTORE")
+                .await
+                .map_err(ImapCause::from)
+        })
+        .await
+        .map_err(fail(ImapStage::Command("ENABLE CONDSTORE".into())))?;
     }
     tracing::info!(addr = %addr, user, "IMAP logged in");
 
@@ -587,9 +678,182 @@ impl ImapSession {
         fetched.map_err(|e| self.err(what, e))
     }
 
+    /// Opens `folder` read-only (EXAMINE) and returns what the sync needs to know about it.
+    pub async fn examine(&mut self, folder: &str) -> Result<FolderStatus, ImapError> {
+        let result = self.session.examine(folder).await;
+        let mailbox = result.map_err(|e| self.err(format!("EXAMINE {folder:?}"), e))?;
+        Ok(FolderStatus {
+            uidvalidity: mailbox.uid_validity,
+            uidnext: mailbox.uid_next,
+            exists: mailbox.exists,
+            highest_modseq: mailbox.highest_modseq,
+        })
+    }
+
+    /// Every UID in the examined folder, ascending (`UID SEARCH ALL`).
+    pub async fn uids(&mut self) -> Result<Vec<u32>, ImapError> {
+        let result = self.session.uid_search("ALL").await;
+        let mut uids: Vec<u32> = result
+            .map_err(|e| self.err("UID SEARCH ALL", e))?
+            .into_iter()
+            .collect();
+        uids.sort_unstable();
+        Ok(uids)
+    }
+
+    /// Whole messages for the UIDs in `uid_set` (e.g. `1:200,305`) of the examined folder,
+    /// fetched with `BODY.PEEK[]` so nothing is marked read. Expunged UIDs are simply absent.
+    pub async fn fetch_peek(&mut self, uid_set: &str) -> Result<Vec<FetchedMessage>, ImapError> {
+        let fetched: Result<Vec<FetchedMessage>, async_imap::error::Error> = async {
+            let fetches: Vec<_> = self
+                .session
+                .uid_fetch(uid_set, "(UID RFC822.SIZE BODY.PEEK[])")
+                .await?
+                .try_collect()
+                .await?;
+            Ok(fetches
+                .iter()
+                .filter_map(|f| {
+                    Some(FetchedMessage {
+                        uid: f.uid?,
+                        size: f.size,
+                        body: f.body()?.to_vec(),
+                    })
+                })
+                .collect())
+        }
+        .await;
+        fetched.map_err(|e| self.err(format!("UID FETCH {uid_set}"), e))
+    }
+
+    /// `(uid, RFC822.SIZE)` for the UIDs in `uid_set` of the examined folder: lets the sync
+    /// size its batches before downloading anything.
+    pub async fn fetch_sizes(&mut self, uid_set: &str) -> Result<Vec<(u32, u32)>, ImapError> {
+        let fetched: Result<Vec<(u32, u32)>, async_imap::error::Error> = async {
+            let fetches: Vec<_> = self
+                .session
+                .uid_fetch(uid_set, "(UID RFC822.SIZE)")
+                .await?
+                .try_collect()
+                .await?;
+            Ok(fetches
+                .iter()
+                .filter_map(|f| Some((f.uid?, f.size?)))
+                .collect())
+        }
+        .await;
+        fetched.map_err(|e| self.err(format!("UID FETCH {uid_set} (RFC822.SIZE)"), e))
+    }
+
+    /// Deletes `folder` on the server. Only for tests that set up a UIDVALIDITY change; the
+    /// sync never calls it (tradewind does not change a user's mail).
+    pub async fn delete_folder(&mut self, folder: &str) -> Result<(), ImapError> {
+        let result = self.session.delete(folder).await;
+        result.map_err(|e| self.err(format!("DELETE {folder:?}"), e))
+    }
+
+    /// Expunges the message with `uid` from `folder`. Only for tests of "deleted on the
+    /// server"; the sync never calls it.
+    pub async fn expunge_uid(&mut self, folder: &str, uid: u32) -> Result<(), ImapError> {
+        let what = format!("UID STORE/EXPUNGE {uid} in {folder:?}");
+        let result: Result<(), async_imap::error::Error> = async {
+            self.session.select(folder).await?;
+            let _: Vec<_> = self
+                .session
+                .uid_store(uid.to_string(), "+FLAGS.SILENT (\\Deleted)")
+                .await?
+                .try_collect()
+                .await?;
+            let _: Vec<_> = self.session.expunge().await?.try_collect().await?;
+            self.session.close().await?;
+            Ok(())
+        }
+        .await;
+        result.map_err(|e| self.err(what, e))
+    }
+
     /// Ends the session politely (LOGOUT). Dropping the session also closes the socket.
     pub async fn logout(mut self) -> Result<(), ImapError> {
         let result = self.session.logout().await;
         result.map_err(|e| self.err("LOGOUT", e))
+    }
+}
+
+/// What ended an [`ImapSession::idle`] wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdleEvent {
+    /// The server reported a change (EXISTS, EXPUNGE, FETCH...): sync the folder.
+    NewData,
+    /// The timeout passed with no news (keepalives reset it, so the link is alive).
+    Timeout,
+}
+
+/// How long DONE may take before the connection is considered dead (chatmail uses 15 s).
+const IDLE_DONE_TIMEOUT: Duration = Duration::from_secs(15);
+
+impl ImapSession {
+    /// Waits on `folder` with IDLE (RFC 2177) until the server reports a change or `timeout`
+    /// passes, then ends IDLE with DONE and hands the session back.
+    ///
+    /// Exists for the daemon (`tradewind run`): new mail is seen within a second without
+    /// polling. The folder is opened read-only (EXAMINE). Unsolicited responses queued before
+    /// IDLE are drained first — async-imap drops them once its queue of 100 is full, so the
+    /// caller must trust a UID FETCH afterwards, never EXISTS counts. Re-issue it well before
+    /// the server's ~29 minute IDLE limit: a `timeout` of a few minutes also detects a dead
+    /// link, since keepalives (`* OK Still here`) reset the timer.
+    pub async fn idle(
+        self,
+        folder: &str,
+        timeout: Duration,
+    ) -> Result<(ImapSession, IdleEvent), ImapError> {
+        let ImapSession {
+            mut session,
+            addr,
+            capabilities,
+        } = self;
+        let fail = |what: &str, cause: ImapCause| {
+            ImapError::new(
+                &addr,
+                ImapStage::Command(format!("{what} {folder:?}")),
+                cause,
+            )
+        };
+        step(session.examine(folder))
+            .await
+            .map_err(|c| fail("EXAMINE", c))?;
+        let mut drained = 0usize;
+        while session.unsolicited_responses.try_recv().is_ok() {
+            drained += 1;
+        }
+        tracing::debug!(addr = %addr, folder, drained, "IMAP IDLE starting");
+        let mut handle = session.idle();
+        step(handle.init()).await.map_err(|c| fail("IDLE", c))?;
+        let event = {
+            let (wait, _interrupt) = handle.wait_with_timeout(timeout);
+            match wait.await.map_err(|e| fail("IDLE", e.into()))? {
+                async_imap::extensions::idle::IdleResponse::NewData(_) => IdleEvent::NewData,
+                async_imap::extensions::idle::IdleResponse::Timeout => IdleEvent::Timeout,
+                // Only our own interrupt ends it this way, and we never send one; treat it
+                // like news so the caller re-syncs.
+                async_imap::extensions::idle::IdleResponse::ManualInterrupt => IdleEvent::NewData,
+            }
+        };
+        let session = match tokio::time::timeout(IDLE_DONE_TIMEOUT, handle.done()).await {
+            Ok(result) => result.map_err(|e| fail("DONE after IDLE on", e.into()))?,
+            Err(_) => {
+                return Err(fail(
+                    "DONE after IDLE on",
+                    ImapCause::Timeout(IDLE_DONE_TIMEOUT),
+                ))
+            }
+        };
+        Ok((
+            ImapSession {
+                session,
+                addr,
+                capabilities,
+            },
+            event,
+        ))
     }
 }

@@ -162,11 +162,149 @@ CREATE TABLE message_customers (
 CREATE INDEX message_customers_customer ON message_customers(customer_id);
 "#,
     // 2: IMAP sync state (issue 3) — reserved; filled by the sync work.
-    "-- reserved: imap sync state",
+    r#"
+-- Per IMAP folder: where the sync stands. Committed in the same transaction as the messages
+-- it covers, so a crash never advances it past unstored mail.
+CREATE TABLE imap_folders (
+    mailbox         TEXT NOT NULL,
+    raw_name        TEXT NOT NULL,   -- the wire name (modified UTF-7), for EXAMINE
+    name            TEXT NOT NULL,   -- decoded Unicode, as in message_locations.folder
+    uidvalidity     INTEGER NOT NULL,
+    highest_uid     INTEGER NOT NULL DEFAULT 0,
+    highest_modseq  INTEGER,
+    last_synced     TEXT,
+    PRIMARY KEY (mailbox, raw_name)
+);
+
+-- Messages that could not be parsed: kept raw with the reason, never blocking the folder.
+CREATE TABLE unparsed_messages (
+    id           INTEGER PRIMARY KEY,
+    mailbox      TEXT NOT NULL,
+    folder       TEXT NOT NULL,
+    uidvalidity  INTEGER NOT NULL,
+    uid          INTEGER NOT NULL,
+    error        TEXT NOT NULL,
+    raw          BLOB NOT NULL,
+    raw_size     INTEGER NOT NULL,
+    stored_at    TEXT NOT NULL,
+    gone_at      TEXT,
+    UNIQUE (mailbox, folder, uidvalidity, uid)
+);
+
+-- Body text cut at the mailbox's size limit (headers are always kept whole).
+ALTER TABLE messages ADD COLUMN body_truncated INTEGER NOT NULL DEFAULT 0;
+-- With the attachment archive on: the content's SHA-256, its file under data_dir/attachments.
+ALTER TABLE attachments ADD COLUMN content_sha256 TEXT;
+"#,
     // 3: search index bookkeeping (issue 4, search) — reserved.
-    "-- reserved: search index",
+    r#"
+-- The search index is derived (issue 4): everything above the watermark is not yet indexed.
+-- It is advanced only after the tantivy commit, so a crash replays from here.
+CREATE TABLE search_index_state (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    watermark   INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO search_index_state (id, watermark) VALUES (1, 0);
+
+-- Already indexed messages whose filter fields changed (a new copy in another mailbox,
+-- re-matching, a customer's owner or code): re-indexed by the next catch-up.
+CREATE TABLE search_index_dirty (
+    seq         INTEGER PRIMARY KEY,
+    message_id  INTEGER NOT NULL
+);
+CREATE TRIGGER search_dirty_location AFTER INSERT ON message_locations
+WHEN NEW.message_id <= (SELECT watermark FROM search_index_state WHERE id = 1)
+BEGIN
+    INSERT INTO search_index_dirty (message_id) VALUES (NEW.message_id);
+END;
+CREATE TRIGGER search_dirty_match_add AFTER INSERT ON message_customers
+WHEN NEW.message_id <= (SELECT watermark FROM search_index_state WHERE id = 1)
+BEGIN
+    INSERT INTO search_index_dirty (message_id) VALUES (NEW.message_id);
+END;
+CREATE TRIGGER search_dirty_match_remove AFTER DELETE ON message_customers
+WHEN OLD.message_id <= (SELECT watermark FROM search_index_state WHERE id = 1)
+BEGIN
+    INSERT INTO search_index_dirty (message_id) VALUES (OLD.message_id);
+END;
+CREATE TRIGGER search_dirty_customer AFTER UPDATE OF owner, code ON customers
+WHEN OLD.owner IS NOT NEW.owner OR OLD.code IS NOT NEW.code
+BEGIN
+    INSERT INTO search_index_dirty (message_id)
+        SELECT message_id FROM message_customers WHERE customer_id = NEW.id;
+END;
+"#,
     // 4: matching rules, leads, duplicate check (issue 4, matching) — reserved.
-    "-- reserved: matching rules and leads",
+    r#"
+-- Manual matching rules (issue 4): an address or a domain (and its subdomains) → a customer.
+CREATE TABLE match_rules (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL CHECK (kind IN ('address','domain')),
+    pattern     TEXT NOT NULL,
+    customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    created_at  TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    UNIQUE (pattern, customer_id)
+);
+CREATE INDEX match_rules_pattern ON match_rules(pattern);
+
+-- Thread links, written when a message is filed: the Message-IDs it answers (In-Reply-To
+-- and References), and its normalised subject, so replies find their thread by index.
+CREATE TABLE message_thread_refs (
+    message_id  INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+    ref_id      TEXT NOT NULL,
+    PRIMARY KEY (message_id, ref_id)
+);
+CREATE INDEX message_thread_refs_ref ON message_thread_refs(ref_id);
+CREATE TABLE message_subjects (
+    message_id  INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+    subject     TEXT NOT NULL
+);
+CREATE INDEX message_subjects_subject ON message_subjects(subject);
+
+-- Possible impersonation: a sender whose domain imitates a customer's.
+CREATE TABLE impersonation_flags (
+    message_id      INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+    customer_id     INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    address         TEXT NOT NULL,
+    customer_domain TEXT NOT NULL,
+    reason          TEXT NOT NULL,
+    flagged_at      TEXT NOT NULL,
+    PRIMARY KEY (message_id, customer_id, address)
+);
+CREATE INDEX impersonation_flags_customer ON impersonation_flags(customer_id);
+
+-- The public pool (公海): a locked customer never returns to the pool; every move is an event.
+ALTER TABLE customers ADD COLUMN pool_locked INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE pool_events (
+    id          INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    at          TEXT NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('warned','returned','claimed','released','locked','unlocked')),
+    user        TEXT,
+    actor       TEXT NOT NULL
+);
+CREATE INDEX pool_events_customer ON pool_events(customer_id);
+CREATE INDEX pool_events_user ON pool_events(user, kind, at);
+"#,
     // 5: daemon status per mailbox (issue 3, daemon) — reserved.
-    "-- reserved: daemon status",
+    r#"
+-- What each mailbox task of `tradewind run` is doing, for `tradewind status` (a second
+-- process reads it while the daemon writes it). One row per configured mailbox.
+CREATE TABLE daemon_status (
+    mailbox         TEXT PRIMARY KEY,
+    state           TEXT NOT NULL
+                    CHECK (state IN ('connecting','syncing','idle','backoff','error','stopped')),
+    state_since     TEXT NOT NULL,
+    pid             INTEGER,
+    last_success    TEXT,
+    last_error      TEXT,
+    last_error_at   TEXT,
+    failures        INTEGER NOT NULL DEFAULT 0,
+    next_retry      TEXT,
+    syncs           INTEGER NOT NULL DEFAULT 0,
+    fetched_total   INTEGER NOT NULL DEFAULT 0,
+    new_total       INTEGER NOT NULL DEFAULT 0
+);
+"#,
 ];

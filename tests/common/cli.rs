@@ -108,7 +108,7 @@ pub fn tradewind(args: &[&str], cwd: &Path) -> Output {
         .args(args)
         .current_dir(cwd)
         .env_remove("TRADEWIND_CONFIG")
-        .env("TRADEWIND_ACTOR", "tester")
+        .env("TRADEWIND_ACTOR", "cli:tester")
         .output()
         .expect("running tradewind")
 }

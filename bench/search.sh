@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# Search benchmark (issue 4): tradewind `import mail` + index vs `notmuch new` and `mu index`
+# on one Maildir, then a fixed query set vs `notmuch search` and `mu find`, in one run.
+#
+#   bench/search.sh [MESSAGES] [WORKDIR]      (defaults: 100000, /tmp/tw-bench-search)
+#   REUSE=1 bench/search.sh ...               (keep WORKDIR's Maildir and indexes: queries only)
+#
+# The Maildir is built in WORKDIR (never in the repository) from ../shared/corpora
+# (usrp-users and spamassassin: 11,718 real messages). Beyond that it repeats
+# them with a copy number in the Message-ID and an X-Bench-Copy header, so every
+# message is distinct for all three tools. Needs: notmuch, maildir-utils (mu), perl.
+set -euo pipefail
+
+N=${1:-100000}
+WORK=${2:-/tmp/tw-bench-search}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+CORPORA=${CORPORA:-$ROOT/../shared/corpora}
+RUNS=${RUNS:-7}
+
+for tool in notmuch mu perl; do
+    command -v $tool >/dev/null || { echo "bench: $tool is missing (apt-get install notmuch maildir-utils)" >&2; exit 2; }
+done
+
+echo "== building tradewind (release)"
+(cd "$ROOT" && cargo build --release --quiet)
+TW="$ROOT/target/release/tradewind"
+
+ms() { date +%s%N; }
+elapsed() { echo $(( ($(ms) - $1) / 1000000 )); }   # milliseconds since $1
+
+if [[ ${REUSE:-0} != 1 ]]; then
+rm -rf "$WORK"
+mkdir -p "$WORK/maildir/cur" "$WORK/maildir/new" "$WORK/maildir/tmp"
+echo "== building a Maildir of $N messages in $WORK/maildir"
+find "$CORPORA/usrp-users/cur" "$CORPORA/spamassassin/cur" -type f | sort > "$WORK/sources"
+perl -e '
+    my ($n, $dir, $list) = @ARGV;
+    open my $fh, "<", $list or die; my @src = <$fh>; chomp @src;
+    my $i = 0;
+    COPY: for (my $copy = 0; ; $copy++) {
+        for my $f (@src) {
+            last COPY if $i >= $n;
+            open my $in, "<:raw", $f or next; local $/; my $m = <$in>; close $in;
+            if ($copy > 0) {
+                $m =~ s/^(Message-ID:\s*<)/$1c$copy./mi;
+                $m = "X-Bench-Copy: $copy\r\n" . $m;
+            }
+            open my $out, ">:raw", sprintf("%s/cur/%d.bench%d.host:2,S", $dir, $i, $copy) or die;
+            print $out $m; close $out; $i++;
+        }
+    }' "$N" "$WORK/maildir" "$WORK/sources"
+BYTES=$(du -sb "$WORK/maildir" | cut -f1)
+echo "   $(ls "$WORK/maildir/cur" | wc -l) files, $((BYTES / 1048576)) MB"
+
+# tradewind: a company with one customer (a frequent non-list sender domain of the corpus) and one mailbox.
+mkdir -p "$WORK/tw"
+cat > "$WORK/tw/tradewind.toml" <<TOML
+[company]
+name = "Bench Trading Co."
+home_country = "CN"
+domains = ["bench-trade.cn"]
+[store]
+data_dir = "data"
+[[users]]
+login = "li.wei"
+name = "Li Wei"
+email = "li.wei@bench-trade.cn"
+role = "sales"
+[[mailboxes]]
+name = "li.wei"
+owner = "li.wei"
+role = "sales"
+address = "li.wei@bench-trade.cn"
+TOML
+printf 'code,name,country,nature,scale,owner,domains\nINSMAIL,InsuranceMail,US,trading,large,li.wei,insurancemail.net\n' > "$WORK/tw/customers.csv"
+twc() { "$TW" --config "$WORK/tw/tradewind.toml" "$@"; }
+twc import customers "$WORK/tw/customers.csv" >/dev/null
+
+sync; echo "== indexing"
+t=$(ms); twc import mail "$WORK/maildir" --mailbox li.wei --json > "$WORK/tw/import.json" 2>"$WORK/tw/import.err"; TW_MS=$(elapsed $t)
+TW_SIZE=$(du -sb "$WORK/tw/data/index" | cut -f1)
+TW_DB=$(du -sb "$WORK/tw/data" | cut -f1)
+TW_DOCS=$(perl -ne 'print $1 if /"new_messages":\s*(\d+)/' "$WORK/tw/import.json")
+
+export NOTMUCH_CONFIG="$WORK/notmuch-config"
+printf '[database]\npath=%s\n[new]\ntags=inbox;\n[search]\nexclude_tags=\n' "$WORK/maildir" > "$NOTMUCH_CONFIG"
+t=$(ms); notmuch new --quiet >/dev/null 2>&1; NM_MS=$(elapsed $t)
+NM_SIZE=$(du -sb "$WORK/maildir/.notmuch" | cut -f1)
+NM_DOCS=$(notmuch count '*')
+
+MUHOME="$WORK/mu"
+mu init --quiet --maildir="$WORK/maildir" --muhome="$MUHOME" >/dev/null 2>&1
+t=$(ms); mu index --quiet --muhome="$MUHOME" >/dev/null 2>&1; MU_MS=$(elapsed $t)
+MU_SIZE=$(du -sb "$MUHOME" | cut -f1)
+MU_DOCS=$(mu find --muhome="$MUHOME" --fields=i '' 2>/dev/null | wc -l || true)
+printf 'TW_MS=%s TW_SIZE=%s TW_DB=%s TW_DOCS=%s NM_MS=%s NM_SIZE=%s NM_DOCS=%s MU_MS=%s MU_SIZE=%s MU_DOCS=%s\n' \
+    "$TW_MS" "$TW_SIZE" "$TW_DB" "$TW_DOCS" "$NM_MS" "$NM_SIZE" "$NM_DOCS" "$MU_MS" "$MU_SIZE" "$MU_DOCS" > "$WORK/indexing.env"
+else
+    twc() { "$TW" --config "$WORK/tw/tradewind.toml" "$@"; }
+    export NOTMUCH_CONFIG="$WORK/notmuch-config"; MUHOME="$WORK/mu"
+    eval "$(cat "$WORK/indexing.env")"
+fi
+
+per() { echo $(( $1 / ($2 > 0 ? $2 : 1) )); }
+ratio() { perl -e 'printf "%.1f", $ARGV[0] / ($ARGV[1] || 1)' "$1" "$2"; }
+echo
+printf '%-10s %10s %10s %14s %12s\n' tool "index ms" "messages" "index B/msg" "vs tradewind"
+printf '%-10s %10s %10s %14s %12s\n' tradewind "$TW_MS" "$TW_DOCS" "$(per $TW_SIZE $TW_DOCS)" "1.0"
+printf '%-10s %10s %10s %14s %12s\n' notmuch "$NM_MS" "$NM_DOCS" "$(per $NM_SIZE $NM_DOCS)" "$(ratio $NM_MS $TW_MS)x slower"
+printf '%-10s %10s %10s %14s %12s\n' mu "$MU_MS" "$MU_DOCS" "$(per $MU_SIZE $MU_DOCS)" "$(ratio $MU_MS $TW_MS)x slower"
+echo "(tradewind's figure includes parsing and storing every message in SQLite: $((TW_DB / 1048576)) MB data dir in all)"
+
+# The fixed query set: name | tradewind args | notmuch query | mu query
+QUERIES=(
+  "english word|frequency|frequency|frequency"
+  "phrase|\"sample rate\"|\"sample rate\"|\"sample rate\""
+  "chinese word|公司|公司|公司"
+  "chinese phrase|质量问题|质量问题|质量问题"
+  "from:address|from:martin.braun@ettus.com|from:martin.braun@ettus.com|from:martin.braun@ettus.com"
+  "dates+customer|--customer INSMAIL --from 2002-07-01 --to 2002-12-31|date:2002-07-01..2002-12-31 and (from:insurancemail.net or to:insurancemail.net)|date:20020701..20021231 and (from:insurancemail.net or to:insurancemail.net)"
+)
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+time_runs() { # command...: prints the median wall time in ms over $RUNS runs
+    local samples=()
+    for _ in $(seq "$RUNS"); do
+        local s; s=$(ms); "$@" >/dev/null 2>&1 || true; samples+=($(( ($(ms) - s) / 1000 )))
+    done
+    printf '%s\n' "${samples[@]}" | median | awk '{printf "%.1f", $1 / 1000}'
+}
+
+echo
+printf '%-16s %12s %12s %12s %12s %9s %9s %9s\n' query "tw in-proc" "tw ms" "notmuch ms" "mu ms" "tw hits" "nm hits" "mu hits"
+ALL_TW=(); ALL_NM=(); ALL_IN=()
+for q in "${QUERIES[@]}"; do
+    IFS='|' read -r name twq nmq muq <<<"$q"
+    if [[ $twq == --* ]]; then eval "twargs=('' $twq)"; else twargs=("$twq"); fi
+    tw_hits=$(twc search "${twargs[@]}" --limit 1 --json | perl -0ne 'print $1 if /"total":\s*(\d+)/')
+    nm_hits=$(notmuch count -- "$nmq")
+    mu_hits=$(mu find --muhome="$MUHOME" --fields=i -- "$muq" 2>/dev/null | wc -l || true)
+    in_ms=$(for _ in $(seq "$RUNS"); do twc search "${twargs[@]}" --limit 20 --json | perl -0ne 'print "$1\n" if /"micros":\s*(\d+)/'; done | median | awk '{printf "%.2f", $1 / 1000}')
+    ALL_IN+=("$in_ms")
+    tw_ms=$(time_runs "$TW" --config "$WORK/tw/tradewind.toml" search "${twargs[@]}" --limit 20)
+    nm_ms=$(time_runs notmuch search --limit=20 -- "$nmq")
+    mu_ms=$(time_runs mu find --muhome="$MUHOME" --maxnum=20 -- "$muq")
+    ALL_TW+=("$tw_ms"); ALL_NM+=("$nm_ms")
+    printf '%-16s %12s %12s %12s %12s %9s %9s %9s\n' "$name" "$in_ms" "$tw_ms" "$nm_ms" "$mu_ms" "$tw_hits" "$nm_hits" "$mu_hits"
+done
+TW_MED=$(printf '%s\n' "${ALL_TW[@]}" | median)
+NM_MED=$(printf '%s\n' "${ALL_NM[@]}" | median)
+IN_MED=$(printf '%s\n' "${ALL_IN[@]}" | median)
+echo
+echo "median query inside tradewind (search + hits + snippets, no process start): ${IN_MED} ms"
+echo
+echo "median query: tradewind ${TW_MED} ms, notmuch ${NM_MED} ms (ratio $(ratio "$NM_MED" "$TW_MED")x); indexing: notmuch $(ratio $NM_MS $TW_MS)x, mu $(ratio $MU_MS $TW_MS)x tradewind's time"
+echo "(query times are whole command runs: process start, opening the store and index, search, printing 20 hits)"
+echo
+echo "what the Chinese queries return (top 3 subjects):"
+for qq in 公司 质量问题; do
+    echo "  tradewind $qq:"; twc search "$qq" --limit 3 --sort relevance | grep -v '^    ' | head -3 | sed 's/^/    /'
+    echo "  notmuch $qq:";   notmuch search --limit=3 -- "$qq" | sed 's/^/    /'
+    echo "  mu $qq:";        (mu find --muhome="$MUHOME" --maxnum=3 --fields='d s' -- "$qq" 2>&1 || true) | sed 's/^/    /'
+done
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GB RAM"

@@ -1,0 +1,418 @@
+//! Searching the index and the customer timeline (issue 4, search; §5 managers
+//! searching correspondence history).
+//!
+//! Query syntax is tantivy's query parser over the fields of [`super::schema`]:
+//! words (all must match), `"phrases"`, `AND`/`OR`/`NOT` (or `-word`), and
+//! `field:value` with `from:`, `to:`, `subject:`, `body:`, `attachment:`,
+//! `customer:`, `owner:`, `mailbox:`, `folder:`, `direction:`. Command-line filters
+//! and the user's access scope are added as further required clauses. Hits are
+//! shown with text fetched from SQLite; snippets are cut from the stored body.
+
+use chrono::{NaiveDate, TimeDelta};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use std::ops::Bound;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DateTime, DocAddress, Order, TantivyDocument, Term};
+
+use super::scope::Scope;
+use super::{IndexError, Indexer};
+use crate::store::Store;
+
+/// Snippet length in bytes: tantivy's `set_max_num_chars` counts bytes, not chars
+/// (research §1.5), so 240 is ~80 Chinese characters or ~240 Latin ones.
+const SNIPPET_BYTES: usize = 240;
+/// Characters of the body shown when no body term matched (a subject or address hit).
+const LEAD_CHARS: usize = 100;
+
+/// How hits are ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// Newest first.
+    #[default]
+    Date,
+    /// Best match first.
+    Relevance,
+}
+
+/// A search: the query text plus filters, as `tradewind search` takes them.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    /// Query text in the query syntax; empty means every message.
+    pub query: String,
+    /// Customer code.
+    pub customer: Option<String>,
+    /// Owner login of the customer.
+    pub owner: Option<String>,
+    pub mailbox: Option<String>,
+    /// First day included, YYYY-MM-DD (UTC).
+    pub from: Option<String>,
+    /// Last day included, YYYY-MM-DD (UTC).
+    pub to: Option<String>,
+    /// in, out, internal (or inbound, outbound).
+    pub direction: Option<String>,
+    pub sort: Sort,
+    pub limit: usize,
+}
+
+/// A piece of a body with the matched words marked.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Snippet {
+    /// The text, whitespace collapsed.
+    pub text: String,
+    /// Matched parts as `[start, end)` in characters (not bytes) of `text`.
+    pub highlights: Vec<[usize; 2]>,
+}
+
+impl Snippet {
+    /// The text with each highlight between `open` and `close`.
+    pub fn render(&self, open: &str, close: &str) -> String {
+        let mut out = String::with_capacity(self.text.len() + 8);
+        let mut marks = self.highlights.iter().peekable();
+        let mut inside: Option<usize> = None;
+        for (i, c) in self.text.chars().enumerate() {
+            if inside == Some(i) {
+                out.push_str(close);
+                inside = None;
+            }
+            if let Some(&&[start, end]) = marks.peek() {
+                if start == i {
+                    out.push_str(open);
+                    inside = Some(end);
+                    marks.next();
+                }
+            }
+            out.push(c);
+        }
+        if inside.is_some() {
+            out.push_str(close);
+        }
+        out
+    }
+}
+
+/// One message found.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchHit {
+    pub id: i64,
+    pub date: Option<String>,
+    pub direction: String,
+    pub from: Option<String>,
+    pub subject: String,
+    /// Customer codes it is filed under.
+    pub customers: Vec<String>,
+    /// Mailboxes holding a copy.
+    pub mailboxes: Vec<String>,
+    /// Relevance score (only with `--sort relevance`).
+    pub score: Option<f32>,
+    pub snippet: Snippet,
+}
+
+/// The hits of a search and how many matched in all.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResults {
+    /// Messages matching in the index (before `limit`).
+    pub total: usize,
+    pub hits: Vec<SearchHit>,
+    /// Time spent in the search itself (query, collect, fetch hits, snippets), in µs:
+    /// what the benchmark reports beside whole command runs.
+    pub micros: u64,
+}
+
+impl Indexer {
+    /// Runs `req` as seen by `scope`.
+    pub fn search(
+        &self,
+        store: &Store,
+        scope: &Scope,
+        req: &SearchRequest,
+    ) -> Result<SearchResults, IndexError> {
+        let started = std::time::Instant::now();
+        let f = &self.fields;
+        let text_query: Box<dyn Query> = if req.query.trim().is_empty() {
+            Box::new(AllQuery)
+        } else {
+            let mut parser = QueryParser::for_index(&self.index, f.default_fields());
+            parser.set_conjunction_by_default();
+            parser.set_field_boost(f.subject, 2.0);
+            parser
+                .parse_query(&req.query)
+                .map_err(|e| IndexError::Query {
+                    query: req.query.clone(),
+                    reason: e.to_string(),
+                })?
+        };
+        let mut must: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
+        let key = |field, value: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, &value.to_lowercase()),
+                IndexRecordOption::Basic,
+            ))
+        };
+        if let Some(c) = &req.customer {
+            must.push((Occur::Must, key(f.customer, c)));
+        }
+        if let Some(o) = &req.owner {
+            must.push((Occur::Must, key(f.owner, o)));
+        }
+        if let Some(m) = &req.mailbox {
+            must.push((Occur::Must, key(f.mailbox, m)));
+        }
+        if let Some(d) = &req.direction {
+            must.push((Occur::Must, key(f.direction, d)));
+        }
+        let from = req.from.as_deref().map(|d| day("--from", d)).transpose()?;
+        let to = req.to.as_deref().map(|d| day("--to", d)).transpose()?;
+        if from.is_some() || to.is_some() {
+            let bound = |d: Option<NaiveDate>, included: bool| match d {
+                None => Bound::Unbounded,
+                Some(d) => {
+                    let secs = d
+                        .and_hms_opt(0, 0, 0)
+                        .expect("midnight")
+                        .and_utc()
+                        .timestamp();
+                    let term = Term::from_field_date(f.date, DateTime::from_timestamp_secs(secs));
+                    if included {
+                        Bound::Included(term)
+                    } else {
+                        Bound::Excluded(term)
+                    }
+                }
+            };
+            let end = to.map(|d| d + TimeDelta::days(1));
+            must.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(bound(from, true), bound(end, false))),
+            ));
+        }
+        if let Some(filter) = scope.filter(f) {
+            must.push((Occur::Must, filter));
+        }
+        let query = BooleanQuery::new(must);
+        let searcher = self.reader.searcher();
+        let limit = req.limit.max(1);
+        let tv = |e| self.tantivy_err(e);
+        let (total, found): (usize, Vec<(Option<f32>, DocAddress)>) = match req.sort {
+            Sort::Relevance => {
+                let (n, top) = searcher
+                    .search(
+                        &query,
+                        &(Count, TopDocs::with_limit(limit).order_by_score()),
+                    )
+                    .map_err(tv)?;
+                (n, top.into_iter().map(|(s, a)| (Some(s), a)).collect())
+            }
+            Sort::Date => {
+                let collector =
+                    TopDocs::with_limit(limit).order_by_fast_field::<DateTime>("date", Order::Desc);
+                let (n, top) = searcher.search(&query, &(Count, collector)).map_err(tv)?;
+                (n, top.into_iter().map(|(_, a)| (None, a)).collect())
+            }
+        };
+        let mut snippets = SnippetGenerator::create(&searcher, &*text_query, f.body).map_err(tv)?;
+        snippets.set_max_num_chars(SNIPPET_BYTES);
+        let conn = store.conn();
+        let mut hits = Vec::with_capacity(found.len());
+        for (score, address) in found {
+            let doc: TantivyDocument = searcher.doc(address).map_err(tv)?;
+            let Some(id) = doc.get_first(f.id).and_then(|v| v.as_u64()) else {
+                continue;
+            };
+            let id = id as i64;
+            if !scope.allows(conn, id)? {
+                tracing::warn!(
+                    id,
+                    "index filter let through a message out of scope; skipped"
+                );
+                continue;
+            }
+            let Some((mut hit, body)) = load_hit(conn, id)? else {
+                continue; // deleted from the store since it was indexed
+            };
+            hit.score = score;
+            hit.snippet = snippet(&snippets, &body);
+            hits.push(hit);
+        }
+        Ok(SearchResults {
+            total,
+            hits,
+            micros: started.elapsed().as_micros() as u64,
+        })
+    }
+}
+
+fn day(option: &'static str, value: &str) -> Result<NaiveDate, IndexError> {
+    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| IndexError::Date {
+        option,
+        value: value.to_string(),
+    })
+}
+
+/// The hit's fields from SQLite, and its body for the snippet.
+fn load_hit(conn: &Connection, id: i64) -> rusqlite::Result<Option<(SearchHit, String)>> {
+    conn.query_row(
+        "SELECT m.date, m.direction, m.from_addr, m.subject, m.body_text,
+            (SELECT group_concat(code, ' ') FROM (SELECT c.code FROM message_customers mc
+                JOIN customers c ON c.id = mc.customer_id WHERE mc.message_id = m.id ORDER BY c.code)),
+            (SELECT group_concat(mailbox, ' ') FROM (SELECT DISTINCT mailbox FROM message_locations l
+                WHERE l.message_id = m.id ORDER BY mailbox))
+         FROM messages m WHERE m.id = ?1",
+        params![id],
+        |r| {
+            Ok((
+                SearchHit {
+                    id,
+                    date: r.get(0)?,
+                    direction: r.get(1)?,
+                    from: r.get(2)?,
+                    subject: r.get(3)?,
+                    customers: words(r.get(5)?),
+                    mailboxes: words(r.get(6)?),
+                    score: None,
+                    snippet: Snippet::default(),
+                },
+                r.get(4)?,
+            ))
+        },
+    )
+    .optional()
+}
+
+fn words(s: Option<String>) -> Vec<String> {
+    s.map(|s| s.split(' ').map(String::from).collect())
+        .unwrap_or_default()
+}
+
+/// The best fragment of `body` with the matched words, or its beginning.
+fn snippet(generator: &SnippetGenerator, body: &str) -> Snippet {
+    let found = generator.snippet(body);
+    if found.highlighted().is_empty() {
+        let lead: String = body.chars().take(LEAD_CHARS).collect();
+        return collapse(&lead, &[]);
+    }
+    collapse(found.fragment(), found.highlighted())
+}
+
+/// Collapses whitespace runs to one space and turns byte ranges into char ranges.
+fn collapse(fragment: &str, byte_ranges: &[std::ops::Range<usize>]) -> Snippet {
+    let mut text = String::with_capacity(fragment.len());
+    let mut highlights: Vec<[usize; 2]> = Vec::new();
+    let mut chars = 0;
+    let mut open: Option<usize> = None;
+    let mut last_space = true;
+    for (i, c) in fragment.char_indices() {
+        let inside = byte_ranges.iter().any(|r| r.start <= i && i < r.end);
+        if !inside {
+            if let Some(start) = open.take() {
+                highlights.push([start, chars]);
+            }
+        }
+        if c.is_whitespace() {
+            if !last_space && open.is_none() {
+                text.push(' ');
+                chars += 1;
+            }
+            last_space = true;
+            continue;
+        }
+        if inside && open.is_none() {
+            open = Some(chars);
+        }
+        text.push(c);
+        chars += 1;
+        last_space = false;
+    }
+    if let Some(start) = open {
+        highlights.push([start, chars]);
+    }
+    if text.ends_with(' ') {
+        text.pop();
+    }
+    Snippet { text, highlights }
+}
+
+/// One message in a customer's timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineEntry {
+    pub id: i64,
+    pub date: Option<String>,
+    pub direction: String,
+    pub from: Option<String>,
+    pub subject: String,
+    /// Mailboxes holding a copy.
+    pub mailboxes: Vec<String>,
+}
+
+/// Every message filed under customer `code` that `scope` may see, oldest first,
+/// across all mailboxes (from SQLite: no index needed).
+pub fn timeline(
+    conn: &Connection,
+    scope: &Scope,
+    code: &str,
+) -> Result<Vec<TimelineEntry>, IndexError> {
+    let customer: Option<i64> = conn
+        .query_row("SELECT id FROM customers WHERE code = ?1", [code], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    let Some(customer) = customer else {
+        return Err(IndexError::UnknownCustomer(code.to_string()));
+    };
+    let mut stmt = conn.prepare(
+        "SELECT m.id, m.date, m.direction, m.from_addr, m.subject,
+            (SELECT group_concat(mailbox, ' ') FROM (SELECT DISTINCT mailbox FROM message_locations l
+                WHERE l.message_id = m.id ORDER BY mailbox))
+         FROM message_customers mc JOIN messages m ON m.id = mc.message_id
+         WHERE mc.customer_id = ?1
+         ORDER BY COALESCE(m.date, m.stored_at), m.id",
+    )?;
+    let rows = stmt.query_map([customer], |r| {
+        Ok(TimelineEntry {
+            id: r.get(0)?,
+            date: r.get(1)?,
+            direction: r.get(2)?,
+            from: r.get(3)?,
+            subject: r.get(4)?,
+            mailboxes: words(r.get(5)?),
+        })
+    })?;
+    let mut out = Vec::new();
+    for entry in rows {
+        let entry = entry?;
+        if scope.allows(conn, entry.id)? {
+            out.push(entry);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collapse_counts_characters_not_bytes() {
+        let s = "客户说\n\n  质量问题 ok";
+        let start = s.find("质量").unwrap();
+        let end = start + "质量问题".len();
+        let ranges = vec![std::ops::Range { start, end }];
+        let snip = collapse(s, &ranges);
+        assert_eq!(snip.text, "客户说 质量问题 ok");
+        assert_eq!(snip.highlights, vec![[4, 8]]);
+        assert_eq!(snip.render("[", "]"), "客户说 [质量问题] ok");
+    }
+
+    #[test]
+    fn render_marks_several_highlights() {
+        let snip = Snippet {
+            text: "a quality problem".into(),
+            highlights: vec![[2, 9], [10, 17]],
+        };
+        assert_eq!(snip.render("<", ">"), "a <quality> <problem>");
+    }
+}
