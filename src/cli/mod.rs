@@ -184,10 +184,12 @@ pub fn open(explicit: Option<&Path>) -> anyhow::Result<Context> {
 /// Opens the store of an already loaded config.
 pub fn open_with(config: Config) -> anyhow::Result<Context> {
     let mut store = Store::open(&config.database_path())?;
-    let tx = store.write()?;
-    crate::store::customers::sync_users(&tx, &config.users)
-        .context("recording the config's users")?;
-    tx.commit()?;
+    if !crate::store::customers::users_in_sync(store.conn(), &config.users)? {
+        let tx = store.write()?;
+        crate::store::customers::sync_users(&tx, &config.users)
+            .context("recording the config's users")?;
+        tx.commit()?;
+    }
     Ok(Context {
         config,
         store: std::cell::RefCell::new(store),

@@ -411,6 +411,34 @@ pub fn resolve_user(conn: &Connection, who: &str) -> Result<String, CustomerErro
     }
 }
 
+/// True when the database's active users already mirror the config's `[[users]]`, so a
+/// read-only command need not take the write lock (a daemon may be holding it).
+pub fn users_in_sync(conn: &Connection, users: &[User]) -> rusqlite::Result<bool> {
+    let stored: Vec<(String, String, String, String, Option<String>)> = conn
+        .prepare(
+            "SELECT login, name, email, role, team FROM users WHERE active = 1 ORDER BY login",
+        )?
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut wanted: Vec<(String, String, String, String, Option<String>)> = users
+        .iter()
+        .map(|u| {
+            let role = serde_json::to_value(u.role).expect("role serialises");
+            (
+                u.login.get_ref().clone(),
+                u.name.clone(),
+                u.email.to_lowercase(),
+                role.as_str().unwrap_or_default().to_string(),
+                u.team.clone(),
+            )
+        })
+        .collect();
+    wanted.sort();
+    Ok(stored == wanted)
+}
+
 /// Mirrors the config's `[[users]]` into the database; users no longer listed become inactive.
 pub fn sync_users(tx: &Connection, users: &[User]) -> rusqlite::Result<()> {
     tx.execute("UPDATE users SET active = 0", [])?;

@@ -107,6 +107,14 @@ impl Store {
 
     fn migrate(&mut self) -> Result<(), StoreError> {
         let known = migrations::MIGRATIONS.len() as i64;
+        // The common case — already current — is a plain read: opening the store must not
+        // take the write lock, which the daemon may be holding for a batch.
+        let current: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if current == known {
+            return Ok(());
+        }
         loop {
             let tx = self
                 .conn
@@ -191,6 +199,27 @@ mod tests {
             .pragma_query_value(None, "foreign_keys", |r| r.get(0))
             .unwrap();
         assert_eq!(fk, 1);
+    }
+
+    #[test]
+    fn opening_a_current_database_does_not_wait_for_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tw.db");
+        let mut writer = Store::open(&path).unwrap();
+        let tx = writer.write().unwrap();
+        tx.execute(
+            "INSERT INTO users VALUES ('a','A','a@x.cn','sales',NULL,1)",
+            [],
+        )
+        .unwrap();
+        // With the write lock held, a second open must still succeed (not SQLITE_BUSY).
+        let reader = Store::open(&path).unwrap();
+        let n: i64 = reader
+            .conn()
+            .query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0, "the uncommitted write is not visible");
+        tx.commit().unwrap();
     }
 
     #[test]
