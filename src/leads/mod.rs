@@ -120,7 +120,7 @@ pub fn list(conn: &Connection, config: &Config, matcher: &Matcher) -> rusqlite::
             None if platforms::platform_of(&from).is_some() => continue,
             None => (Some(from.clone()), from_name, None),
         };
-        if inquiry.is_none() && (is_list || is_machine(&from)) {
+        if inquiry.is_none() && (is_list || crate::matching::is_notification_sender(&from)) {
             continue;
         }
         let (key, free_mail) = match &address {
@@ -232,27 +232,6 @@ pub fn list(conn: &Connection, config: &Config, matcher: &Matcher) -> rusqlite::
     }
     out.sort_by(|a, b| b.messages.cmp(&a.messages).then(a.key.cmp(&b.key)));
     Ok(out)
-}
-
-/// Machine senders (no-reply, mailer-daemon...) are never leads.
-fn is_machine(address: &str) -> bool {
-    let local = address.rsplit_once('@').map_or(address, |(l, _)| l);
-    [
-        "no-reply",
-        "noreply",
-        "do-not-reply",
-        "donotreply",
-        "mailer-daemon",
-        "postmaster",
-        "bounce",
-        "bounces",
-        "notification",
-        "notifications",
-    ]
-    .iter()
-    .any(|n| {
-        local == *n || local.starts_with(&format!("{n}+")) || local.starts_with(&format!("{n}-"))
-    })
 }
 
 /// A country named in the last lines of a message's own text (its signature): quoted

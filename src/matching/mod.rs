@@ -76,6 +76,8 @@ const NOTIFICATION_SENDERS: &[&str] = &[
     "postmaster",
     "bounce",
     "bounces",
+    "notification",
+    "notifications",
 ];
 
 /// Why a message was filed under a customer; the order is the rules' order of strength.
@@ -796,7 +798,9 @@ fn domain_and_parents(domain: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-fn is_notification_sender(address: &str) -> bool {
+/// True for machine senders (no-reply, mailer-daemon, notifications...): never a
+/// customer, never a lead.
+pub fn is_notification_sender(address: &str) -> bool {
     let local = address.rsplit_once('@').map_or(address, |(l, _)| l);
     NOTIFICATION_SENDERS.iter().any(|n| {
         local == *n || local.starts_with(&format!("{n}+")) || local.starts_with(&format!("{n}-"))
