@@ -179,6 +179,8 @@ fn summarize(ctx: &Context, config_path: &Path, home: &str) -> anyhow::Result<()
         format!("customers show {code}"),
         format!("messages list --customer {code}"),
         "customers list --stale".to_string(),
+        "leads list".to_string(),
+        format!("customers timeline {code}"),
         "customers handover --from li.wei --to zhang.min".to_string(),
         format!(
             "import customers {} --dry-run",
