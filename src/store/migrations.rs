@@ -307,4 +307,22 @@ CREATE TABLE daemon_status (
     new_total       INTEGER NOT NULL DEFAULT 0
 );
 "#,
+    // 6: complaint tickets (issue 5) — reserved. The core columns below are relied on by the
+    //    outbound engine (no follow-up to a customer with an open ticket); extend, don't rename.
+    r#"
+CREATE TABLE tickets (
+    id          INTEGER PRIMARY KEY,
+    customer_id INTEGER REFERENCES customers(id) ON DELETE SET NULL,
+    status      TEXT NOT NULL DEFAULT 'new'
+);
+CREATE INDEX tickets_customer ON tickets(customer_id, status);
+"#,
+    // 7: the outbox (issue 6, outbound engine) — reserved.
+    r#"
+-- reserved
+"#,
+    // 8: receivables ledger, credit and dunning (issue 7) — reserved.
+    r#"
+-- reserved
+"#,
 ];
