@@ -7,6 +7,7 @@
 //! The company rules served are in MISSION.md; modules name the section (§2, §5...)
 //! a feature comes from.
 
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod customers;

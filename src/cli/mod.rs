@@ -1,6 +1,7 @@
 //! The `tradewind` command line: argument parsing and printing, nothing else.
 //! Every command is a thin layer over a library function.
 
+mod backup;
 mod customers;
 mod leads;
 mod mail;
@@ -82,6 +83,10 @@ pub enum Command {
     Status(status::StatusArgs),
     /// Sync the IMAP mailboxes once (`--once`); the daemon that keeps syncing is `run`.
     Sync(sync::SyncArgs),
+    /// Copy the database and attachments into DEST while the daemon runs (the index is rebuilt on restore).
+    Backup(backup::BackupArgs),
+    /// Restore a backup into the config's (empty) data dir and rebuild the search index.
+    Restore(backup::RestoreArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -158,6 +163,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Run(args) => run::run(args, open(config)?),
         Command::Status(args) => status::run(args, &open(config)?),
         Command::Sync(args) => sync::run(args, config),
+        Command::Backup(args) => backup::backup(args, &open(config)?),
+        Command::Restore(args) => backup::restore(args, config),
     }
 }
 

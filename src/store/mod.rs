@@ -42,6 +42,12 @@ pub enum StoreError {
         version: i64,
         source: rusqlite::Error,
     },
+    #[error("database {path} is at schema version {version}; the backup taken before migrating it failed, so it was not migrated: {reason}")]
+    BackupBeforeMigration {
+        path: PathBuf,
+        version: i64,
+        reason: String,
+    },
     #[error(transparent)]
     Sql(#[from] rusqlite::Error),
 }
@@ -114,6 +120,19 @@ impl Store {
             .pragma_query_value(None, "user_version", |r| r.get(0))?;
         if current == known {
             return Ok(());
+        }
+        if current > 0 && current < known {
+            // An upgrade changes a database that holds the company's mail: copy it first, so a
+            // migration that goes wrong can be undone (issue 9).
+            let copy =
+                crate::backup::before_migration(&self.conn, &self.path, current).map_err(|e| {
+                    StoreError::BackupBeforeMigration {
+                        path: self.path.clone(),
+                        version: current,
+                        reason: e.to_string(),
+                    }
+                })?;
+            tracing::info!(version = current, backup = %copy.display(), "backed up before migrating");
         }
         loop {
             let tx = self
