@@ -41,6 +41,9 @@ pub enum ConfigError {
         key: String,
         message: String,
     },
+    /// A file holding a password or token may be read by other local users (issue 9).
+    #[error("refusing to start: {}", .problems.join("; "))]
+    OpenSecrets { problems: Vec<String> },
 }
 
 /// The whole configuration, validated.
@@ -487,6 +490,12 @@ pub enum SecretError {
     Command { command: String, reason: String },
     #[error("systemd credential {0} not found: CREDENTIALS_DIRECTORY is not set (is LoadCredential= in the unit?)")]
     NoCredentialsDir(String),
+    #[error("secret file {path} is readable by {who} (mode {mode:04o}); refusing to use it — run `chmod 600 {path}` (and make the daemon's user its owner)")]
+    TooOpen {
+        path: PathBuf,
+        mode: u32,
+        who: &'static str,
+    },
 }
 
 impl Secret {
@@ -507,6 +516,7 @@ impl Secret {
 }
 
 fn read_secret_file(path: &Path) -> Result<String, SecretError> {
+    check_secret_mode(path)?;
     let text = std::fs::read_to_string(path).map_err(|source| SecretError::File {
         path: path.to_path_buf(),
         source,
@@ -514,7 +524,63 @@ fn read_secret_file(path: &Path) -> Result<String, SecretError> {
     Ok(text.trim_end_matches(['\r', '\n']).to_string())
 }
 
+/// Refuses a secret file that the group or others may read (issue 9): a password readable
+/// by every local user is a leak waiting to happen, so the daemon will not start on it.
+pub fn check_secret_mode(path: &Path) -> Result<(), SecretError> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let meta = std::fs::metadata(path).map_err(|source| SecretError::File {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mode = meta.permissions().mode() & 0o7777;
+    let who = match (mode & 0o040 != 0, mode & 0o004 != 0) {
+        (_, true) => "others",
+        (true, false) => "its group",
+        (false, false) => return Ok(()),
+    };
+    Err(SecretError::TooOpen {
+        path: path.to_path_buf(),
+        mode,
+        who,
+    })
+}
+
 impl Config {
+    /// Checks every secret file the config names (passwords, token files, systemd
+    /// credentials) for its mode, without reading a secret: `tradewind run` refuses to start
+    /// on one that the group or others can read. Returns the problems, each naming its mailbox.
+    pub fn check_secret_files(&self) -> Vec<String> {
+        let credentials = std::env::var_os("CREDENTIALS_DIRECTORY").map(PathBuf::from);
+        let mut files: Vec<(String, PathBuf)> = Vec::new();
+        let path_of = |secret: &Secret| match secret {
+            Secret::File(p) => Some(p.clone()),
+            Secret::Credential(name) => credentials.as_ref().map(|dir| dir.join(name)),
+            Secret::Env(_) => None,
+        };
+        for mailbox in &self.mailboxes {
+            let Some(imap) = &mailbox.imap else { continue };
+            let owner = format!("mailbox {}", mailbox.name.get_ref());
+            if let Some(path) = imap.password.as_ref().and_then(path_of) {
+                files.push((owner.clone(), path));
+            }
+            if let Some(TokenSource::File(p)) = &imap.oauth2_token {
+                files.push((owner, p.clone()));
+            }
+        }
+        if let Some(path) = self.smtp.as_ref().and_then(|s| path_of(&s.password)) {
+            files.push(("[smtp]".to_string(), path));
+        }
+        files
+            .into_iter()
+            .filter_map(|(owner, path)| match check_secret_mode(&path) {
+                Ok(()) => None,
+                // A missing file is reported when the mailbox connects, with its own message.
+                Err(SecretError::File { .. }) => None,
+                Err(e) => Some(format!("{owner}: {e}")),
+            })
+            .collect()
+    }
+
     /// Finds the config file: `explicit`, then `$TRADEWIND_CONFIG`, then the defaults.
     pub fn locate(explicit: Option<&Path>) -> Result<PathBuf, ConfigError> {
         if let Some(p) = explicit {

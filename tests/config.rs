@@ -112,3 +112,41 @@ fn init_writes_a_config_that_loads_and_refuses_to_overwrite() {
     assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
     assert!(stderr(&out).contains("already exists"));
 }
+
+/// Issue 9: a password file the group or others can read stops the daemon before it starts,
+/// with the fix in the message, and the password itself never appears.
+#[test]
+fn the_daemon_refuses_a_password_file_others_can_read() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let company = Company::new();
+    let pw = company.write("imap.pw", b"hunter2-very-secret\n");
+    std::fs::set_permissions(&pw, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let text = format!(
+        "{CONFIG}\n[[mailboxes]]\nname = \"sales-li\"\nowner = \"li.wei\"\nrole = \"sales\"\n\
+         address = \"li.wei@seawind-trade.cn\"\n[mailboxes.imap]\nhost = \"127.0.0.1\"\nport = 1\n\
+         tls = \"plain\"\nusername = \"li.wei\"\npassword = {{ file = \"{}\" }}\n",
+        pw.display()
+    );
+    std::fs::write(&company.config, text).unwrap();
+    let out = company.run(&["run"]);
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+    let err = stderr(&out);
+    assert!(err.contains("mailbox sales-li"), "{err}");
+    assert!(err.contains("readable by others"), "{err}");
+    assert!(
+        err.contains(&format!("chmod 600 {}", pw.display())),
+        "{err}"
+    );
+    assert!(!err.contains("hunter2"), "the secret leaked: {err}");
+
+    // Group-readable is refused too; private is accepted (the daemon then gets as far as
+    // connecting, which fails on port 1 — but not because of the file).
+    std::fs::set_permissions(&pw, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let err = stderr(&company.run(&["run"]));
+    assert!(err.contains("readable by its group"), "{err}");
+    std::fs::set_permissions(&pw, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = company.run(&["sync", "--once"]);
+    let err = stderr(&out);
+    assert!(!err.contains("readable by"), "{err}");
+    assert!(!err.contains("hunter2"), "the secret leaked: {err}");
+}

@@ -28,6 +28,9 @@ fn setup(stack: &MailStack, mailboxes: &[(&str, &TestUser, &str)]) -> Setup {
     for (name, user, extra) in mailboxes {
         let pw = dir.path().join(format!("{name}.pw"));
         std::fs::write(&pw, format!("{}\n", user.password)).unwrap();
+        // Secret files must be private: tradewind refuses group- or world-readable ones.
+        let private = <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o600);
+        std::fs::set_permissions(&pw, private).unwrap();
         text.push_str(&format!(
             "[[users]]\nlogin = \"{name}\"\nname = \"{name}\"\nemail = \"{name}@seawind-trade.cn\"\nrole = \"sales\"\n\n\
              [[mailboxes]]\nname = \"{name}\"\nowner = \"{name}\"\nrole = \"sales\"\naddress = \"{addr}\"\n\

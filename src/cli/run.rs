@@ -71,6 +71,13 @@ pub fn init_logging(verbose: u8, format: LogFormat) {
 /// Runs the daemon until SIGTERM/SIGINT.
 pub fn run(_args: RunArgs, ctx: super::Context) -> anyhow::Result<()> {
     let super::Context { config, store } = ctx;
+    let open_secrets = config.check_secret_files();
+    if !open_secrets.is_empty() {
+        return Err(crate::config::ConfigError::OpenSecrets {
+            problems: open_secrets,
+        }
+        .into());
+    }
     // The daemon opens its own writer; the CLI's connection (used to sync users) goes.
     drop(store);
     let runtime = tokio::runtime::Builder::new_multi_thread()
