@@ -14,6 +14,7 @@ pub mod customers;
 pub mod daemon;
 pub mod dedupe;
 pub mod demo;
+pub mod doctor;
 pub mod index;
 pub mod ingest;
 pub mod leads;

@@ -3,6 +3,7 @@
 
 mod backup;
 mod customers;
+mod doctor;
 mod leads;
 mod mail;
 mod pool;
@@ -83,6 +84,8 @@ pub enum Command {
     Status(status::StatusArgs),
     /// Sync the IMAP mailboxes once (`--once`); the daemon that keeps syncing is `run`.
     Sync(sync::SyncArgs),
+    /// Check config, data dir, database, index, every mailbox and SMTP: OK / WARN / FAIL with fixes.
+    Doctor(doctor::DoctorArgs),
     /// Copy the database and attachments into DEST while the daemon runs (the index is rebuilt on restore).
     Backup(backup::BackupArgs),
     /// Restore a backup into the config's (empty) data dir and rebuild the search index.
@@ -163,6 +166,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Run(args) => run::run(args, open(config)?),
         Command::Status(args) => status::run(args, &open(config)?),
         Command::Sync(args) => sync::run(args, config),
+        Command::Doctor(args) => {
+            if doctor::run(args, config)? {
+                Ok(())
+            } else {
+                anyhow::bail!("doctor: at least one check FAILed (the fixes are listed above)")
+            }
+        }
         Command::Backup(args) => backup::backup(args, &open(config)?),
         Command::Restore(args) => backup::restore(args, config),
     }

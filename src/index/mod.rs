@@ -222,3 +222,10 @@ fn reader(index: &Index) -> tantivy::Result<IndexReader> {
         .reload_policy(ReloadPolicy::Manual)
         .try_into()
 }
+
+/// Whether the index under `data_dir` opens and reads cleanly, and how many messages it holds
+/// (for `tradewind doctor`); the reason when it does not. Never creates or repairs anything.
+pub fn health(data_dir: &Path) -> Result<u64, String> {
+    let (_, reader) = open_existing(&index_dir(data_dir), &Fields::new())?;
+    Ok(reader.searcher().num_docs())
+}

@@ -207,15 +207,10 @@ pub async fn sync_mailbox(
     Ok(report)
 }
 
-/// Opens a logged-in session for `mailbox`, reading its password or OAuth2 token afresh
-/// (a rotated password or refreshed token is picked up at every connect).
-pub async fn open_session(config: &Config, mailbox: &str) -> Result<ImapSession, SyncError> {
-    let mailbox_cfg = mailbox_config(config, mailbox)?;
-    let imap = mailbox_cfg
-        .imap
-        .as_ref()
-        .ok_or_else(|| SyncError::NoImap(mailbox.to_owned()))?;
-    let endpoint = ImapEndpoint {
+/// Where a mailbox's IMAP server is: host, port (993/143 by default), TLS mode, and the CA
+/// file resolved against the config file's directory.
+pub fn endpoint(config: &Config, imap: &crate::config::Imap) -> ImapEndpoint {
+    ImapEndpoint {
         host: imap.host.clone(),
         port: imap.port.unwrap_or(match imap.tls {
             TlsMode::Implicit => 993,
@@ -229,7 +224,18 @@ pub async fn open_session(config: &Config, mailbox: &str) -> Result<ImapSession,
                 .unwrap_or(std::path::Path::new("."));
             base.join(p)
         }),
-    };
+    }
+}
+
+/// Opens a logged-in session for `mailbox`, reading its password or OAuth2 token afresh
+/// (a rotated password or refreshed token is picked up at every connect).
+pub async fn open_session(config: &Config, mailbox: &str) -> Result<ImapSession, SyncError> {
+    let mailbox_cfg = mailbox_config(config, mailbox)?;
+    let imap = mailbox_cfg
+        .imap
+        .as_ref()
+        .ok_or_else(|| SyncError::NoImap(mailbox.to_owned()))?;
+    let endpoint = endpoint(config, imap);
     let credentials = |source| SyncError::Credentials {
         mailbox: mailbox.to_owned(),
         source,
