@@ -21,6 +21,8 @@ pub enum ParseError {
     NotMail,
     #[error("not an email: none of From, Date, Message-ID or Subject is present")]
     NoHeaders,
+    #[error("the MIME parser failed on this message ({0}); it is kept raw")]
+    Panicked(String),
 }
 
 /// One address from a header, lower-cased, with its display name.
@@ -126,7 +128,23 @@ impl ParsedMail {
 const MAX_MESSAGE_ID: usize = 250;
 
 /// Parses one email. Lenient with real-world damage; refuses what is not mail at all.
+///
+/// A panic inside the MIME parser on hostile input is caught and returned as
+/// [`ParseError::Panicked`], so the caller stores the message raw with its error and the
+/// sync goes on (issue 9: no panic reaches the daemon).
 pub fn parse_mail(raw: &[u8]) -> Result<ParsedMail, ParseError> {
+    std::panic::catch_unwind(|| parse_unguarded(raw)).unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        tracing::error!(bytes = raw.len(), panic = %what, "the MIME parser panicked; message kept raw");
+        Err(ParseError::Panicked(what))
+    })
+}
+
+fn parse_unguarded(raw: &[u8]) -> Result<ParsedMail, ParseError> {
     if raw.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ParseError::Empty);
     }
