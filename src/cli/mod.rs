@@ -4,6 +4,7 @@
 mod customers;
 mod leads;
 mod mail;
+mod outbox;
 mod pool;
 mod rules;
 mod run;
@@ -82,6 +83,12 @@ pub enum Command {
     Status(status::StatusArgs),
     /// Sync the IMAP mailboxes once (`--once`); the daemon that keeps syncing is `run`.
     Sync(sync::SyncArgs),
+    /// The outbox: every planned email (follow-ups, greetings...): list, show, approve, cancel, confirm, deliver.
+    #[command(subcommand)]
+    Outbox(outbox::OutboxCommand),
+    /// Periodic follow-ups (§4 定期回访) and holiday greetings: plan them into the outbox.
+    #[command(subcommand)]
+    Followups(outbox::FollowupsCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -158,6 +165,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Run(args) => run::run(args, open(config)?),
         Command::Status(args) => status::run(args, &open(config)?),
         Command::Sync(args) => sync::run(args, config),
+        Command::Outbox(cmd) => outbox::run(cmd, &open(config)?, &actor),
+        Command::Followups(cmd) => outbox::followups(cmd, &open(config)?),
     }
 }
 
