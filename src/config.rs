@@ -69,8 +69,15 @@ pub struct Config {
     /// Sections later features fill; accepted now so a config written today keeps loading.
     #[serde(default)]
     pub tickets: toml::Table,
+    /// The outbox every outgoing email goes through (issue 6).
     #[serde(default)]
-    pub followups: toml::Table,
+    pub outbox: crate::outbox::config::OutboxConfig,
+    /// Periodic follow-ups (§4 定期回访).
+    #[serde(default)]
+    pub followups: crate::outbox::config::FollowupsConfig,
+    /// Holiday greetings and company occasions (§4 节日关怀).
+    #[serde(default)]
+    pub greetings: crate::outbox::config::GreetingsConfig,
     #[serde(default)]
     pub dunning: toml::Table,
     #[serde(default)]
@@ -322,6 +329,9 @@ pub struct Mailbox {
     /// The mailbox's own address.
     pub address: String,
     pub imap: Option<Imap>,
+    /// SMTP submission as this mailbox (outbox); default: the global `[smtp]`.
+    #[serde(default)]
+    pub smtp: Option<crate::outbox::config::MailboxSmtp>,
 }
 
 /// How to reach a mailbox over IMAP.
@@ -709,6 +719,13 @@ impl Config {
                     ),
                 ));
             }
+        }
+        // The outbound sections (issue 6): what serde cannot check.
+        if let Err(bad) =
+            crate::outbox::config::validate(&self.outbox, &self.followups, &self.greetings)
+        {
+            let pos = bad.near.as_deref().and_then(|n| text.find(n)).unwrap_or(0);
+            return Err(err(pos..pos, &bad.key, bad.message));
         }
         Ok(())
     }

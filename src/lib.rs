@@ -19,6 +19,7 @@ pub mod index;
 pub mod ingest;
 pub mod leads;
 pub mod matching;
+pub mod outbox;
 pub mod parse;
 pub mod pool;
 pub mod progress;

@@ -6,6 +6,7 @@ mod customers;
 mod doctor;
 mod leads;
 mod mail;
+mod outbox;
 mod pool;
 mod rules;
 mod run;
@@ -90,6 +91,12 @@ pub enum Command {
     Backup(backup::BackupArgs),
     /// Restore a backup into the config's (empty) data dir and rebuild the search index.
     Restore(backup::RestoreArgs),
+    /// The outbox: every planned email (follow-ups, greetings...): list, show, approve, cancel, confirm, deliver.
+    #[command(subcommand)]
+    Outbox(outbox::OutboxCommand),
+    /// Periodic follow-ups (§4 定期回访) and holiday greetings: plan them into the outbox.
+    #[command(subcommand)]
+    Followups(outbox::FollowupsCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -175,6 +182,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Backup(args) => backup::backup(args, &open(config)?),
         Command::Restore(args) => backup::restore(args, config),
+        Command::Outbox(cmd) => outbox::run(cmd, &open(config)?, &actor),
+        Command::Followups(cmd) => outbox::followups(cmd, &open(config)?),
     }
 }
 

@@ -19,6 +19,7 @@ pub mod backoff;
 pub mod idle;
 pub mod index;
 pub mod notify;
+pub mod outbound;
 pub mod status;
 
 use std::sync::Arc;
@@ -191,6 +192,8 @@ pub async fn run_until(
     for name in &mailboxes {
         tasks.spawn(mailbox_task(shared.clone(), name.clone(), stop_rx.clone()));
     }
+    // Issue 6: plan and deliver outgoing mail on its own schedule.
+    tasks.spawn(outbound::task(shared.clone(), stop_rx.clone()));
     let watchdog = notify::watchdog_interval().map(|every| {
         let shared = shared.clone();
         tokio::spawn(async move {

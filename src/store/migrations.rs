@@ -317,9 +317,76 @@ CREATE TABLE tickets (
 );
 CREATE INDEX tickets_customer ON tickets(customer_id, status);
 "#,
-    // 7: the outbox (issue 6, outbound engine) — reserved.
+    // 7: the outbox (issue 6, outbound engine): every planned email, exactly once.
     r#"
--- reserved
+-- One row per planned email. `key` (purpose/rule, customer, due date or occasion) makes
+-- planning idempotent. States: planned (waits for approval) → approved → sending →
+-- sent | drafted | failed | cancelled; 'uncertain' when a crash left a row 'sending' (the
+-- SMTP hand-over may or may not have happened): a person confirms it, it is never resent.
+CREATE TABLE outbox (
+    id              INTEGER PRIMARY KEY,
+    key             TEXT NOT NULL UNIQUE,
+    purpose         TEXT NOT NULL,
+    customer_id     INTEGER REFERENCES customers(id) ON DELETE SET NULL,
+    contact_id      INTEGER REFERENCES contacts(id) ON DELETE SET NULL,
+    mailbox         TEXT NOT NULL,
+    mode            TEXT NOT NULL CHECK (mode IN ('send','draft','approve')),
+    state           TEXT NOT NULL CHECK (state IN ('planned','approved','sending','sent',
+                        'drafted','failed','cancelled','uncertain')),
+    from_addr       TEXT NOT NULL,
+    from_name       TEXT,
+    reply_to        TEXT,
+    to_addrs        TEXT NOT NULL,   -- JSON array of addresses
+    cc_addrs        TEXT NOT NULL DEFAULT '[]',
+    subject         TEXT NOT NULL,
+    body_text       TEXT NOT NULL,
+    body_html       TEXT NOT NULL,
+    template        TEXT,            -- file(s) it was rendered from
+    language        TEXT,
+    message_id      TEXT NOT NULL UNIQUE,
+    in_reply_to     TEXT,
+    refs            TEXT,            -- space-separated Message-IDs
+    due_date        TEXT,            -- the day it is due (YYYY-MM-DD)
+    cancel_on_reply_after TEXT,      -- an inbound mail from the customer after this cancels it
+    not_before      TEXT NOT NULL,   -- planned send time, UTC RFC 3339
+    timezone        TEXT NOT NULL,   -- recipient's IANA zone, for the local time shown
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    last_error      TEXT,
+    raw             BLOB,            -- the exact bytes handed to SMTP / APPENDed
+    sending_pid     INTEGER,
+    sending_at      TEXT,
+    sent_at         TEXT,
+    smtp_reply      TEXT,
+    copy_folder     TEXT,            -- Sent or Drafts folder the copy went to
+    copy_pending    INTEGER NOT NULL DEFAULT 0, -- sent, the Sent copy still to APPEND
+    approved_by     TEXT,
+    approved_at     TEXT,
+    closed_reason   TEXT,            -- why cancelled / failed / confirmed
+    answered_at     TEXT,            -- the customer replied to it
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL
+);
+CREATE INDEX outbox_due ON outbox(state, not_before);
+CREATE INDEX outbox_customer ON outbox(customer_id, purpose);
+CREATE INDEX outbox_mailbox_sent ON outbox(mailbox, sent_at);
+
+-- Addresses mail must not go to: a delivery status notification (DSN) said they fail.
+CREATE TABLE bad_addresses (
+    address     TEXT PRIMARY KEY,
+    reason      TEXT NOT NULL,
+    evidence    TEXT,                -- the DSN's Message-ID
+    marked_at   TEXT NOT NULL
+);
+
+-- How far the bounce scan has read the messages table.
+CREATE TABLE outbox_scan_state (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    dsn_watermark INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO outbox_scan_state (id, dsn_watermark) VALUES (1, 0);
+
+-- Per customer: an IANA time zone overriding the one of its country (send windows).
+ALTER TABLE customers ADD COLUMN timezone TEXT;
 "#,
     // 8: receivables ledger, credit and dunning (issue 7) — reserved.
     r#"
