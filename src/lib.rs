@@ -9,13 +9,16 @@
 
 pub mod cli;
 pub mod config;
+pub mod credit;
 pub mod customers;
 pub mod daemon;
 pub mod dedupe;
 pub mod demo;
+pub mod dunning;
 pub mod index;
 pub mod ingest;
 pub mod leads;
+pub mod ledger;
 pub mod matching;
 pub mod parse;
 pub mod pool;

@@ -191,6 +191,12 @@ pub async fn run_until(
     for name in &mailboxes {
         tasks.spawn(mailbox_task(shared.clone(), name.clone(), stop_rx.clone()));
     }
+    // Issue 7: the credit risk watch (§5.3) beside the mailbox tasks.
+    tasks.spawn(crate::credit::daemon_task::task(
+        shared.worker.clone(),
+        shared.config.clone(),
+        stop_rx.clone(),
+    ));
     let watchdog = notify::watchdog_interval().map(|every| {
         let shared = shared.clone();
         tokio::spawn(async move {
