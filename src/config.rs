@@ -78,8 +78,12 @@ pub struct Config {
     /// Holiday greetings and company occasions (§4 节日关怀).
     #[serde(default)]
     pub greetings: crate::outbox::config::GreetingsConfig,
+    /// Dunning levels, letters and bank details (§5.4, issue 7).
     #[serde(default)]
-    pub dunning: toml::Table,
+    pub dunning: crate::dunning::DunningConfig,
+    /// Credit control: base currency and rates, scorecard, limits, hold threshold (§5, issue 7).
+    #[serde(default)]
+    pub credit: crate::credit::CreditConfig,
     #[serde(default)]
     pub reports: toml::Table,
     /// Where the file was loaded from; relative paths in it are relative to its folder.
@@ -726,6 +730,16 @@ impl Config {
         {
             let pos = bad.near.as_deref().and_then(|n| text.find(n)).unwrap_or(0);
             return Err(err(pos..pos, &bad.key, bad.message));
+        }
+        // Issue 7: the [credit] and [dunning] sections check themselves.
+        for (section, problem) in [
+            ("credit", self.credit.check()),
+            ("dunning", self.dunning.check(&logins, &self.mailboxes)),
+        ] {
+            if let Err((key, message)) = problem {
+                let at = text.find(&format!("[{section}")).unwrap_or(0);
+                return Err(err(at..at, &format!("{section}.{key}"), message));
+            }
         }
         Ok(())
     }

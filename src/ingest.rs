@@ -169,6 +169,7 @@ fn write_batch(
             if matcher.refile(&tx, stored.id)? > 0 {
                 report.matched += 1;
             }
+            crate::credit::fraud::check_message(&tx, stored.id)?;
         } else if stored.new_location {
             report.new_locations += 1;
         } else {

@@ -10,14 +10,17 @@
 pub mod backup;
 pub mod cli;
 pub mod config;
+pub mod credit;
 pub mod customers;
 pub mod daemon;
 pub mod dedupe;
 pub mod demo;
 pub mod doctor;
+pub mod dunning;
 pub mod index;
 pub mod ingest;
 pub mod leads;
+pub mod ledger;
 pub mod matching;
 pub mod outbox;
 pub mod parse;

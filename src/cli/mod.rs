@@ -1,9 +1,12 @@
 //! The `tradewind` command line: argument parsing and printing, nothing else.
 //! Every command is a thin layer over a library function.
 
+mod ar;
 mod backup;
+mod credit;
 mod customers;
 mod doctor;
+mod dunning;
 mod leads;
 mod mail;
 mod outbox;
@@ -22,6 +25,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::config::{Config, ConfigError};
+use crate::ledger::import::Kind;
 use crate::store::Store;
 
 /// The customer-mail daemon of an export company.
@@ -97,6 +101,15 @@ pub enum Command {
     /// Periodic follow-ups (§4 定期回访) and holiday greetings: plan them into the outbox.
     #[command(subcommand)]
     Followups(outbox::FollowupsCommand),
+    /// Receivables (§5): aging and statements of account.
+    #[command(subcommand)]
+    Ar(ar::ArCommand),
+    /// Credit control (§5.1-5.3): status, scorecard, limits, holds, payment-fraud alerts.
+    #[command(subcommand)]
+    Credit(credit::CreditCommand),
+    /// Dunning letters by days overdue (§5.4): plan, run, preview, pause, resume.
+    #[command(subcommand)]
+    Dunning(dunning::DunningCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -105,6 +118,16 @@ pub enum ImportCommand {
     Customers(customers::ImportCustomersArgs),
     /// Import mail from a Maildir, an mbox file, or a folder of .eml files.
     Mail(mail::ImportMailArgs),
+    /// Import invoices (CSV/XLSX from the accounting system) into the receivables ledger.
+    Invoices(ar::ImportLedgerArgs),
+    /// Import payments with their allocations to invoices.
+    Payments(ar::ImportLedgerArgs),
+    /// Import credit notes against invoices.
+    CreditNotes(ar::ImportLedgerArgs),
+    /// Import write-offs (bad debt) with date and reason.
+    WriteOffs(ar::ImportLedgerArgs),
+    /// Import exchange rates by date (currency, date, rate in base units).
+    Rates(ar::ImportLedgerArgs),
 }
 
 /// Exit code for a broken config or bad usage: nothing started.
@@ -184,6 +207,24 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Restore(args) => backup::restore(args, config),
         Command::Outbox(cmd) => outbox::run(cmd, &open(config)?, &actor),
         Command::Followups(cmd) => outbox::followups(cmd, &open(config)?),
+        Command::Import(ImportCommand::Invoices(args)) => {
+            ar::import(Kind::Invoices, args, &open(config)?)
+        }
+        Command::Import(ImportCommand::Payments(args)) => {
+            ar::import(Kind::Payments, args, &open(config)?)
+        }
+        Command::Import(ImportCommand::CreditNotes(args)) => {
+            ar::import(Kind::CreditNotes, args, &open(config)?)
+        }
+        Command::Import(ImportCommand::WriteOffs(args)) => {
+            ar::import(Kind::WriteOffs, args, &open(config)?)
+        }
+        Command::Import(ImportCommand::Rates(args)) => {
+            ar::import(Kind::Rates, args, &open(config)?)
+        }
+        Command::Ar(cmd) => ar::run(cmd, &open(config)?),
+        Command::Credit(cmd) => credit::run(cmd, &open(config)?, &actor),
+        Command::Dunning(cmd) => dunning::run(cmd, &open(config)?, &actor),
     }
 }
 

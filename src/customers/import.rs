@@ -109,19 +109,32 @@ pub enum ImportError {
 /// `.xlsx`/`.xlsm`/`.xlsb`/`.xls`/`.ods` as a spreadsheet, first sheet), the encoding and
 /// delimiter of a CSV detected. Bad rows are reported in the batch, not as an `Err`.
 pub fn read_customers(path: &Path) -> Result<ImportBatch, ImportError> {
+    let mut warnings = Vec::new();
+    let rows = read_table(path, &mut warnings)?;
+    let mut batch = build_batch(path, rows)?;
+    warnings.append(&mut batch.warnings);
+    batch.warnings = warnings;
+    Ok(batch)
+}
+
+/// Reads any supported list file (CSV in UTF-8/UTF-16/GBK, or the first sheet of a workbook)
+/// into numbered rows of cells; shared with the ledger imports (issue 7).
+pub(crate) fn read_table(
+    path: &Path,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<RawRow>, ImportError> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .map(|e| e.to_ascii_lowercase())
         .unwrap_or_default();
-    let mut warnings = Vec::new();
     let rows = match ext.as_str() {
         "csv" | "txt" | "tsv" => {
             let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
                 path: path.to_path_buf(),
                 source,
             })?;
-            read_csv(&bytes, &mut warnings).map_err(|source| ImportError::Csv {
+            read_csv(&bytes, warnings).map_err(|source| ImportError::Csv {
                 path: path.to_path_buf(),
                 source,
             })?
@@ -142,10 +155,7 @@ pub fn read_customers(path: &Path) -> Result<ImportBatch, ImportError> {
             })
         }
     };
-    let mut batch = build_batch(path, rows)?;
-    warnings.append(&mut batch.warnings);
-    batch.warnings = warnings;
-    Ok(batch)
+    Ok(rows)
 }
 
 /// Builds one record from `FIELD=VALUE` pairs named like the import columns (English keys or

@@ -194,6 +194,12 @@ pub async fn run_until(
     }
     // Issue 6: plan and deliver outgoing mail on its own schedule.
     tasks.spawn(outbound::task(shared.clone(), stop_rx.clone()));
+    // Issue 7: the credit risk watch (§5.3) beside the mailbox tasks.
+    tasks.spawn(crate::credit::daemon_task::task(
+        shared.worker.clone(),
+        shared.config.clone(),
+        stop_rx.clone(),
+    ));
     let watchdog = notify::watchdog_interval().map(|every| {
         let shared = shared.clone();
         tokio::spawn(async move {

@@ -388,8 +388,154 @@ INSERT INTO outbox_scan_state (id, dsn_watermark) VALUES (1, 0);
 -- Per customer: an IANA time zone overriding the one of its country (send windows).
 ALTER TABLE customers ADD COLUMN timezone TEXT;
 "#,
-    // 8: receivables ledger, credit and dunning (issue 7) — reserved.
+    // 8: receivables ledger, credit and dunning (issue 7, §5).
     r#"
--- reserved
+-- §5 receivables ledger: amounts are integers in the currency's minor units (never floats).
+CREATE TABLE invoices (
+    id           INTEGER PRIMARY KEY,
+    number       TEXT NOT NULL UNIQUE,
+    customer_id  INTEGER NOT NULL REFERENCES customers(id) ON DELETE RESTRICT,
+    currency     TEXT NOT NULL,
+    amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+    issue_date   TEXT NOT NULL,
+    due_date     TEXT NOT NULL,
+    terms        TEXT,
+    order_ref    TEXT,
+    salesperson  TEXT,
+    imported_at  TEXT NOT NULL
+);
+CREATE INDEX invoices_customer ON invoices(customer_id);
+
+-- A payment is allocated to one or more invoices of its currency (one row per invoice).
+CREATE TABLE payments (
+    id           INTEGER PRIMARY KEY,
+    reference    TEXT NOT NULL UNIQUE,
+    customer_id  INTEGER NOT NULL REFERENCES customers(id) ON DELETE RESTRICT,
+    date         TEXT NOT NULL,
+    currency     TEXT NOT NULL,
+    amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+    imported_at  TEXT NOT NULL
+);
+CREATE TABLE payment_allocations (
+    payment_id   INTEGER NOT NULL REFERENCES payments(id) ON DELETE CASCADE,
+    invoice_id   INTEGER NOT NULL REFERENCES invoices(id) ON DELETE RESTRICT,
+    amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+    PRIMARY KEY (payment_id, invoice_id)
+);
+CREATE INDEX payment_allocations_invoice ON payment_allocations(invoice_id);
+
+-- Credit notes and write-offs (bad debt) against one invoice each.
+CREATE TABLE invoice_adjustments (
+    id           INTEGER PRIMARY KEY,
+    kind         TEXT NOT NULL CHECK (kind IN ('credit_note','write_off')),
+    reference    TEXT NOT NULL,
+    invoice_id   INTEGER NOT NULL REFERENCES invoices(id) ON DELETE RESTRICT,
+    date         TEXT NOT NULL,
+    amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+    reason       TEXT,
+    imported_at  TEXT NOT NULL,
+    UNIQUE (kind, reference)
+);
+CREATE INDEX invoice_adjustments_invoice ON invoice_adjustments(invoice_id);
+
+-- Base-currency units per one unit of `currency` from `date` on, as exact decimal text.
+CREATE TABLE exchange_rates (
+    currency TEXT NOT NULL,
+    date     TEXT NOT NULL,
+    rate     TEXT NOT NULL,
+    PRIMARY KEY (currency, date)
+);
+
+-- §5.1 scorecard: the indicators finance scores by hand (0-100), and every grade reached.
+CREATE TABLE credit_indicator_scores (
+    customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    indicator   TEXT NOT NULL,
+    score       INTEGER NOT NULL CHECK (score BETWEEN 0 AND 100),
+    scored_at   TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    PRIMARY KEY (customer_id, indicator)
+);
+CREATE TABLE credit_grades (
+    id          INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    at          TEXT NOT NULL,
+    as_of       TEXT NOT NULL,
+    score       INTEGER NOT NULL,
+    grade       TEXT NOT NULL CHECK (grade IN ('excellent','good','average','poor')),
+    detail      TEXT NOT NULL,
+    actor       TEXT NOT NULL
+);
+CREATE INDEX credit_grades_customer ON credit_grades(customer_id, id);
+
+-- §5.2 a limit set by hand (a grade-derived limit is computed, not stored).
+CREATE TABLE credit_limits (
+    customer_id INTEGER PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
+    limit_minor INTEGER NOT NULL CHECK (limit_minor >= 0),
+    currency    TEXT NOT NULL,
+    review_date TEXT,
+    set_at      TEXT NOT NULL,
+    actor       TEXT NOT NULL
+);
+
+-- §5.3 credit hold (stop shipment): at most one open hold per customer; its alert is
+-- 'due' until the outbound engine has sent it.
+CREATE TABLE credit_holds (
+    id          INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    reason      TEXT NOT NULL,
+    since       TEXT NOT NULL,
+    cleared_at  TEXT,
+    cleared_by  TEXT,
+    alert       TEXT NOT NULL DEFAULT 'due' CHECK (alert IN ('due','sent'))
+);
+CREATE UNIQUE INDEX credit_holds_open ON credit_holds(customer_id) WHERE cleared_at IS NULL;
+
+-- Payment-fraud watch: inbound mail announcing new bank details or from a lookalike domain.
+-- Never changes any stored bank detail; the alert email is 'due' until sent.
+CREATE TABLE payment_alerts (
+    id          INTEGER PRIMARY KEY,
+    message_id  INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+    customer_id INTEGER REFERENCES customers(id) ON DELETE SET NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('bank_change','lookalike')),
+    evidence    TEXT NOT NULL,
+    raised_at   TEXT NOT NULL,
+    alert       TEXT NOT NULL DEFAULT 'due' CHECK (alert IN ('due','sent')),
+    UNIQUE (message_id, kind)
+);
+
+-- §5.4 dunning: a manual pause, and each level recorded once per cycle (a cycle ends when
+-- the overdue invoices are cleared).
+CREATE TABLE dunning_pauses (
+    customer_id INTEGER PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
+    reason      TEXT NOT NULL,
+    paused_at   TEXT NOT NULL,
+    actor       TEXT NOT NULL
+);
+-- `dunning resume C` also acknowledges the customer's replies dated up to this day.
+CREATE TABLE dunning_resumes (
+    customer_id INTEGER PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
+    resumed_on  TEXT NOT NULL,
+    actor       TEXT NOT NULL
+);
+CREATE TABLE dunning_letters (
+    id            INTEGER PRIMARY KEY,
+    customer_id   INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    cycle         INTEGER NOT NULL,
+    level         TEXT NOT NULL,
+    days_past_due INTEGER NOT NULL,
+    as_of         TEXT NOT NULL,
+    recorded_at   TEXT NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('planned','sent','task')),
+    -- For the outbound engine: the finance mailbox, the contact, the owner (+ sales manager).
+    from_addr     TEXT,
+    to_addr       TEXT,
+    cc            TEXT,
+    subject       TEXT,
+    body_text     TEXT,
+    body_html     TEXT,
+    cleared_at    TEXT,
+    UNIQUE (customer_id, cycle, level)
+);
+CREATE INDEX dunning_letters_customer ON dunning_letters(customer_id, cycle);
 "#,
 ];

@@ -599,6 +599,7 @@ fn store_batch(
                         set_hash.execute(params![hash, stored.id, position as i64])?;
                     }
                     ctx.matcher.refile(&tx, stored.id)?;
+                    crate::credit::fraud::check_message(&tx, stored.id)?;
                 } else if stored.new_location {
                     outcome.new_locations += 1;
                 } else {
