@@ -8,6 +8,7 @@
 //! a feature comes from.
 
 pub mod cli;
+pub mod complaints;
 pub mod config;
 pub mod customers;
 pub mod daemon;
@@ -25,3 +26,4 @@ pub mod source;
 pub mod store;
 pub mod sync;
 pub mod tls;
+pub mod workhours;

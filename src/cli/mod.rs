@@ -12,6 +12,7 @@ mod setup;
 mod status;
 mod sync;
 pub mod table;
+mod tickets;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
@@ -82,6 +83,12 @@ pub enum Command {
     Status(status::StatusArgs),
     /// Sync the IMAP mailboxes once (`--once`); the daemon that keeps syncing is `run`.
     Sync(sync::SyncArgs),
+    /// Complaint tickets (§6): list, show, assign, status, note, rate.
+    #[command(subcommand)]
+    Tickets(tickets::TicketsCommand),
+    /// Periodic reports: `report complaints --period 2026-Q4` (§6.4).
+    #[command(subcommand)]
+    Report(tickets::ReportCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -158,6 +165,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Run(args) => run::run(args, open(config)?),
         Command::Status(args) => status::run(args, &open(config)?),
         Command::Sync(args) => sync::run(args, config),
+        Command::Tickets(tickets::TicketsCommand::Evaluate { file, misses, json }) => {
+            let config = Config::load(&Config::locate(config)?)?;
+            tickets::evaluate(&file, misses, json, &config)
+        }
+        Command::Tickets(cmd) => tickets::run(cmd, &open(config)?, &actor),
+        Command::Report(cmd) => tickets::report(cmd, &open(config)?),
     }
 }
 
