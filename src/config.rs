@@ -66,9 +66,12 @@ pub struct Config {
     /// Filled by the matching issue (free-mail list additions, thread window...).
     #[serde(default)]
     pub matching: MatchingConfig,
-    /// Sections later features fill; accepted now so a config written today keeps loading.
+    /// Complaint detection and tickets (issue 5, §6).
     #[serde(default)]
-    pub tickets: toml::Table,
+    pub tickets: crate::complaints::settings::TicketsConfig,
+    /// The company's working days, hours and holidays (SLA deadlines count in these).
+    #[serde(default)]
+    pub work_hours: crate::workhours::WorkHoursConfig,
     /// The outbox every outgoing email goes through (issue 6).
     #[serde(default)]
     pub outbox: crate::outbox::config::OutboxConfig,
@@ -740,6 +743,12 @@ impl Config {
                 let at = text.find(&format!("[{section}")).unwrap_or(0);
                 return Err(err(at..at, &format!("{section}.{key}"), message));
             }
+        }
+        if let Err(message) = self.tickets.validate() {
+            return Err(err(0..0, "tickets", message));
+        }
+        if let Err(e) = crate::workhours::WorkHours::from_config(&self.work_hours) {
+            return Err(err(0..0, "work_hours", e.to_string()));
         }
         Ok(())
     }

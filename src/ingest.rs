@@ -50,6 +50,8 @@ pub struct ImportReport {
     pub already_stored: usize,
     /// New messages filed under at least one customer.
     pub matched: usize,
+    /// Complaint tickets opened (§6).
+    pub tickets_opened: usize,
     pub by_direction: BTreeMap<&'static str, usize>,
     pub by_folder: BTreeMap<String, usize>,
     /// Files or messages that could not be read or parsed, with the reason.
@@ -95,6 +97,7 @@ pub fn import_mail(
     let total: u64 = sources.iter().map(|s| s.size).sum();
     let mut progress = Progress::new("importing mail", total, true, show_progress);
     let matcher = Matcher::from_config(config);
+    let intake = crate::complaints::Intake::from_config(config);
     let mut report = ImportReport::default();
     let mut batch: Vec<(offline::RawMail, ParsedMail)> = Vec::with_capacity(BATCH);
     let mut failure: Option<IngestError> = None;
@@ -122,7 +125,14 @@ pub fn import_mail(
                     }
                 }
                 if batch.len() >= BATCH {
-                    if let Err(e) = write_batch(store, &matcher, mailbox, &mut batch, &mut report) {
+                    if let Err(e) = write_batch(
+                        store,
+                        &matcher,
+                        intake.as_ref(),
+                        mailbox,
+                        &mut batch,
+                        &mut report,
+                    ) {
                         failure = Some(e);
                     }
                 }
@@ -132,7 +142,14 @@ pub fn import_mail(
     if let Some(e) = failure {
         return Err(e);
     }
-    write_batch(store, &matcher, mailbox, &mut batch, &mut report)?;
+    write_batch(
+        store,
+        &matcher,
+        intake.as_ref(),
+        mailbox,
+        &mut batch,
+        &mut report,
+    )?;
     progress.finish();
     // The index is derived: failing here loses nothing; the next catch-up or `reindex` redoes it.
     if let Err(e) = crate::index::catch_up(store, &config.store.data_dir) {
@@ -144,6 +161,7 @@ pub fn import_mail(
 fn write_batch(
     store: &mut Store,
     matcher: &Matcher,
+    intake: Option<&crate::complaints::Intake>,
     mailbox: &str,
     batch: &mut Vec<(offline::RawMail, ParsedMail)>,
     report: &mut ImportReport,
@@ -170,6 +188,14 @@ fn write_batch(
                 report.matched += 1;
             }
             crate::credit::fraud::check_message(&tx, stored.id)?;
+            // §6 intake: complaints become tickets, replies attach to them.
+            if let Some(intake) = intake {
+                if let Some(crate::complaints::Outcome::Opened { .. }) =
+                    intake.on_stored(&tx, stored.id)?
+                {
+                    report.tickets_opened += 1;
+                }
+            }
         } else if stored.new_location {
             report.new_locations += 1;
         } else {

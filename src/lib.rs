@@ -9,6 +9,7 @@
 
 pub mod backup;
 pub mod cli;
+pub mod complaints;
 pub mod config;
 pub mod credit;
 pub mod customers;
@@ -31,3 +32,4 @@ pub mod source;
 pub mod store;
 pub mod sync;
 pub mod tls;
+pub mod workhours;

@@ -38,6 +38,22 @@ fn demo_imports_the_sample_company_and_shows_matches() {
         count("SELECT COUNT(*) FROM messages WHERE body_text LIKE '%质量问题%'") >= 1,
         "GBK complaint decoded"
     );
+    // §6: the sample's complaints became tickets, and only they (no payment or survey replies).
+    let tickets: Vec<String> = db
+        .prepare("SELECT c.code || ':' || t.category FROM tickets t JOIN customers c ON c.id = t.customer_id ORDER BY c.code")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        tickets,
+        ["CA-001:quality", "CN-003:quality", "DE-001:transit_damage"]
+    );
+    assert!(
+        stdout.contains("complaint tickets opened from the mail"),
+        "{stdout}"
+    );
     assert_eq!(
         count("SELECT COUNT(*) FROM messages WHERE subject LIKE '%�%' OR body_text LIKE '%�%'"),
         0,

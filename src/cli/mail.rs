@@ -80,6 +80,12 @@ pub fn print_import_report(report: &ImportReport, mailbox: &str) {
         report.matched,
         report.problems.len()
     );
+    if report.tickets_opened > 0 {
+        println!(
+            "{mailbox}: {} complaint ticket(s) opened (tradewind tickets list)",
+            report.tickets_opened
+        );
+    }
 }
 
 pub fn run(cmd: MessagesCommand, ctx: &Context) -> anyhow::Result<()> {

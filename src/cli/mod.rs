@@ -18,6 +18,7 @@ mod setup;
 mod status;
 mod sync;
 pub mod table;
+mod tickets;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
@@ -110,6 +111,12 @@ pub enum Command {
     /// Dunning letters by days overdue (§5.4): plan, run, preview, pause, resume.
     #[command(subcommand)]
     Dunning(dunning::DunningCommand),
+    /// Complaint tickets (§6): list, show, assign, status, note, rate.
+    #[command(subcommand)]
+    Tickets(tickets::TicketsCommand),
+    /// Periodic reports: `report complaints --period 2026-Q4` (§6.4).
+    #[command(subcommand)]
+    Report(tickets::ReportCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -225,6 +232,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Ar(cmd) => ar::run(cmd, &open(config)?),
         Command::Credit(cmd) => credit::run(cmd, &open(config)?, &actor),
         Command::Dunning(cmd) => dunning::run(cmd, &open(config)?, &actor),
+        Command::Tickets(tickets::TicketsCommand::Evaluate { file, misses, json }) => {
+            let config = Config::load(&Config::locate(config)?)?;
+            tickets::evaluate(&file, misses, json, &config)
+        }
+        Command::Tickets(cmd) => tickets::run(cmd, &open(config)?, &actor),
+        Command::Report(cmd) => tickets::report(cmd, &open(config)?),
     }
 }
 

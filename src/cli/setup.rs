@@ -170,6 +170,7 @@ fn summarize(ctx: &Context, config_path: &Path, home: &str) -> anyhow::Result<()
         print!("{}", super::mail::messages_table(&unmatched));
     }
 
+    super::tickets::demo_block(&store)?;
     let cfg = config_path.display();
     let code = busiest.unwrap_or_else(|| "CODE".into());
     super::search::demo_block(ctx, config_path)?;
@@ -180,6 +181,7 @@ fn summarize(ctx: &Context, config_path: &Path, home: &str) -> anyhow::Result<()
         format!("messages list --customer {code}"),
         "customers list --stale".to_string(),
         "leads list".to_string(),
+        "tickets list".to_string(),
         format!("customers timeline {code}"),
         "customers handover --from li.wei --to zhang.min".to_string(),
         format!(

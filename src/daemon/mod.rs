@@ -213,6 +213,9 @@ pub async fn run_until(
             }
         })
     });
+    // §6: SLA breaches become notices for the outbox, once each.
+    let sla_watch =
+        crate::complaints::watch::spawn(shared.worker.clone(), shared.config.tickets.clone());
     notify::ready();
     tracing::info!(
         mailboxes = mailboxes.len(),
@@ -244,6 +247,7 @@ pub async fn run_until(
     if let Some(w) = watchdog {
         w.abort();
     }
+    sla_watch.abort();
     // Barrier: every batch already handed to the writer thread is committed before we exit.
     shared
         .worker

@@ -310,12 +310,104 @@ CREATE TABLE daemon_status (
     // 6: complaint tickets (issue 5) — reserved. The core columns below are relied on by the
     //    outbound engine (no follow-up to a customer with an open ticket); extend, don't rename.
     r#"
+-- §6: one complaint = one ticket, from intake to closing. Times are RFC 3339 UTC.
 CREATE TABLE tickets (
-    id          INTEGER PRIMARY KEY,
-    customer_id INTEGER REFERENCES customers(id) ON DELETE SET NULL,
-    status      TEXT NOT NULL DEFAULT 'new'
+    id              INTEGER PRIMARY KEY,
+    customer_id     INTEGER REFERENCES customers(id) ON DELETE SET NULL,
+    status          TEXT NOT NULL DEFAULT 'new'
+                    CHECK (status IN ('new','acknowledged','investigating','resolution_proposed',
+                                      'resolved','closed','rejected')),
+    number          TEXT NOT NULL UNIQUE,            -- T-2026-0001
+    contact_id      INTEGER REFERENCES contacts(id) ON DELETE SET NULL,
+    contact_address TEXT,
+    source_message  INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+    subject         TEXT NOT NULL DEFAULT '',
+    thread_subject  TEXT NOT NULL DEFAULT '',        -- normalised, for replies without References
+    category        TEXT NOT NULL CHECK (category IN ('quality','transit_damage','short_wrong_shipment',
+                                      'late_delivery','documents','payment_dispute','service')),
+    severity        TEXT NOT NULL CHECK (severity IN ('low','normal','high','critical')),
+    score           REAL NOT NULL DEFAULT 0,
+    language        TEXT,
+    triggers        TEXT NOT NULL DEFAULT '[]',      -- JSON: the phrases that decided it
+    severity_cues   TEXT NOT NULL DEFAULT '[]',
+    products        TEXT NOT NULL DEFAULT '',        -- product codes found, space separated
+    owner           TEXT REFERENCES users(login) ON UPDATE CASCADE,
+    team            TEXT,
+    root_cause      TEXT,
+    responsibility  TEXT CHECK (responsibility IN ('factory','forwarder','staff','customer','unknown')),
+    opened_at       TEXT NOT NULL,                   -- the complaint's date
+    acknowledged_at TEXT,
+    plan_at         TEXT,                            -- resolution proposed
+    resolved_at     TEXT,
+    closed_at       TEXT,
+    ack_due         TEXT,
+    plan_due        TEXT,
+    resolve_due     TEXT,
+    rating          INTEGER CHECK (rating BETWEEN 1 AND 5),
+    rating_note     TEXT,
+    reopened        INTEGER NOT NULL DEFAULT 0,
+    updated_at      TEXT NOT NULL
 );
 CREATE INDEX tickets_customer ON tickets(customer_id, status);
+CREATE INDEX tickets_opened ON tickets(opened_at);
+
+-- The messages of a ticket's thread: the complaint, the customer's later mail, staff replies.
+CREATE TABLE ticket_messages (
+    ticket_id   INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    message_id  INTEGER NOT NULL UNIQUE REFERENCES messages(id) ON DELETE CASCADE,
+    role        TEXT NOT NULL CHECK (role IN ('source','customer','staff')),
+    attached_at TEXT NOT NULL,
+    PRIMARY KEY (ticket_id, message_id)
+);
+
+-- Full history: who, when, what.
+CREATE TABLE ticket_events (
+    id          INTEGER PRIMARY KEY,
+    ticket_id   INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    at          TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    kind        TEXT NOT NULL,      -- opened, attached, status, assigned, note, rated, reopened, breach, measure
+    detail      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX ticket_events_ticket ON ticket_events(ticket_id);
+
+-- Resolution measures (§6): return/exchange, resend/replenish, discount, compensation.
+CREATE TABLE ticket_measures (
+    id           INTEGER PRIMARY KEY,
+    ticket_id    INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    kind         TEXT NOT NULL CHECK (kind IN ('return_exchange','resend','discount','compensation')),
+    amount_minor INTEGER,
+    currency     TEXT,
+    note         TEXT,
+    at           TEXT NOT NULL,
+    actor        TEXT NOT NULL
+);
+
+-- Mail the outbound engine is to send (§4.2/§4.3 keeping the customer informed, SLA breach
+-- notices). Recorded here when due; the outbox sets queued_at when it takes one.
+CREATE TABLE ticket_notices (
+    id          INTEGER PRIMARY KEY,
+    ticket_id   INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    kind        TEXT NOT NULL CHECK (kind IN ('acknowledgement','breach','followup')),
+    stage       TEXT NOT NULL DEFAULT '',      -- for breaches: acknowledge, plan, resolve
+    recipient   TEXT NOT NULL,                 -- an address, or a user login for staff notices
+    language    TEXT,
+    due_at      TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    queued_at   TEXT,
+    cancelled_at TEXT,
+    UNIQUE (ticket_id, kind, stage, recipient)
+);
+CREATE INDEX ticket_notices_pending ON ticket_notices(queued_at, cancelled_at);
+
+-- A rejected ticket ("not a complaint") and other corrections: labelled examples for the model.
+CREATE TABLE complaint_labels (
+    message_id  INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+    label       TEXT NOT NULL CHECK (label IN ('complaint','not_complaint')),
+    category    TEXT,
+    actor       TEXT NOT NULL,
+    at          TEXT NOT NULL
+);
 "#,
     // 7: the outbox (issue 6, outbound engine): every planned email, exactly once.
     r#"

@@ -288,6 +288,8 @@ struct BatchContext {
     folder: Folder,
     uidvalidity: u32,
     matcher: Matcher,
+    /// Complaint intake (§6), None when `[tickets] enabled = false`.
+    intake: Option<crate::complaints::Intake>,
     max_body_bytes: usize,
     /// The attachment archive folder, when the mailbox keeps attachment contents.
     archive: Option<std::path::PathBuf>,
@@ -381,6 +383,7 @@ pub async fn sync_folder(
         folder: folder.clone(),
         uidvalidity,
         matcher: Matcher::from_config(config),
+        intake: crate::complaints::Intake::from_config(config),
         max_body_bytes,
         archive,
     });
@@ -600,6 +603,9 @@ fn store_batch(
                     }
                     ctx.matcher.refile(&tx, stored.id)?;
                     crate::credit::fraud::check_message(&tx, stored.id)?;
+                    if let Some(intake) = &ctx.intake {
+                        intake.on_stored(&tx, stored.id)?;
+                    }
                 } else if stored.new_location {
                     outcome.new_locations += 1;
                 } else {
