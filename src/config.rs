@@ -87,6 +87,9 @@ pub struct Config {
     /// Credit control: base currency and rates, scorecard, limits, hold threshold (§5, issue 7).
     #[serde(default)]
     pub credit: crate::credit::CreditConfig,
+    /// How dunning letters, ticket notices and credit alerts leave the outbox (the feeds).
+    #[serde(default)]
+    pub feeds: crate::feeds::FeedsConfig,
     #[serde(default)]
     pub reports: toml::Table,
     /// Where the file was loaded from; relative paths in it are relative to its folder.

@@ -18,6 +18,7 @@ pub mod dedupe;
 pub mod demo;
 pub mod doctor;
 pub mod dunning;
+pub mod feeds;
 pub mod index;
 pub mod ingest;
 pub mod leads;

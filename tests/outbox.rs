@@ -57,6 +57,8 @@ fn setup_with(
     };
     let pw = dir.path().join("li.wei.pw");
     std::fs::write(&pw, format!("{}\n", sales.password)).unwrap();
+    // Secret files must not be readable by others (issue 9).
+    std::fs::set_permissions(&pw, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     let servers = match stack {
         Some(st) => format!(
             "[mailboxes.imap]\nhost = \"{host}\"\nport = {imap}\ntls = \"starttls\"\nca_file = \"{ca}\"\n\

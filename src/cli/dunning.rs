@@ -1,5 +1,6 @@
 //! `tradewind dunning plan | run | preview | pause | resume`: dunning letters by days
-//! overdue (§5.4). Sending is the outbound engine's job; `run` records what is due.
+//! overdue (§5.4). `run` records what is due and queues the letters in the outbox
+//! ([`crate::feeds::dunning`]); the outbound engine sends them.
 
 use clap::Subcommand;
 
@@ -94,9 +95,15 @@ pub fn run(cmd: DunningCommand, ctx: &Context, actor: &str) -> anyhow::Result<()
             let d = as_of(d.as_deref())?;
             let tx = store.write()?;
             let outcome = plan::run(&tx, config, &ledger, d, actor)?;
+            // The letters join the outbox at once (finance approves them there).
+            let ob = crate::outbox::Outbound::new(config)?;
+            let mut fed = crate::feeds::FeedReport::default();
+            crate::feeds::dunning::queue_letters(&tx, &ob, chrono::Utc::now(), &mut fed)?;
             tx.commit()?;
             if json {
-                return print_json(&outcome);
+                let mut v = serde_json::to_value(&outcome)?;
+                v["outbox"] = serde_json::to_value(&fed)?;
+                return print_json(&v);
             }
             for (c, l, s) in &outcome.recorded {
                 println!("{c}: {l} ({s})");
@@ -107,7 +114,15 @@ pub fn run(cmd: DunningCommand, ctx: &Context, actor: &str) -> anyhow::Result<()
             for c in &outcome.held {
                 println!("{c}: put on credit hold");
             }
-            println!("letters are recorded as planned; the outbound engine sends them (not in this build)");
+            for (row, id) in &fed.queued {
+                println!("{row}: queued as outbox {id} (`tradewind outbox approve {id}`)");
+            }
+            for (id, why) in &fed.cancelled {
+                println!("outbox {id}: cancelled: {why}");
+            }
+            for e in &fed.errors {
+                println!("{}: NOT queued: {}", e.row, e.reason);
+            }
             Ok(())
         }
         DunningCommand::Preview {

@@ -246,9 +246,29 @@ pub fn run(cmd: OutboxCommand, ctx: &Context, actor: &str) -> anyhow::Result<()>
                 .enable_all()
                 .build()
                 .context("starting the async runtime")?;
+            // Dunning letters, ticket notices and credit alerts due join the outbox first.
+            let fed = {
+                let ob = outbox::Outbound::new(&ctx.config)?;
+                let tx = store.write()?;
+                let fed = crate::feeds::queue_all(&tx, &ob, now)?;
+                tx.commit()?;
+                fed
+            };
             let report = runtime.block_on(deliver::deliver(&mut store, &ctx.config, now))?;
+            crate::feeds::dunning::mark_sent(store.conn())?;
             if json {
-                return print_json(&report);
+                let mut v = serde_json::to_value(&report)?;
+                v["queued"] = serde_json::to_value(&fed)?;
+                return print_json(&v);
+            }
+            for (row, id) in &fed.queued {
+                println!("{row}: queued as outbox {id}");
+            }
+            for (id, why) in &fed.cancelled {
+                println!("{id}: cancelled: {why}");
+            }
+            for e in &fed.errors {
+                println!("{}: NOT queued: {}", e.row, e.reason);
             }
             if report.disabled {
                 println!("outbox disabled ([outbox] enabled = false): nothing sent");

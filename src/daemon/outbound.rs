@@ -1,5 +1,6 @@
-//! The daemon's outbound task: every `[outbox] interval_secs` it plans follow-ups, greetings
-//! and occasions, then delivers what is due (issue 6). A run is never interrupted halfway by
+//! The daemon's outbound task: every `[outbox] interval_secs` it runs the outbox feeds (the
+//! daily dunning run, letters, ticket notices, credit alerts: [`crate::feeds`]), plans
+//! follow-ups, greetings and occasions, then delivers what is due (issue 6). A run is never interrupted halfway by
 //! shutdown: stop is only checked between runs, so a message is not abandoned mid-SMTP
 //! (and if the process is killed anyway, the row is found `sending` and made `uncertain`).
 
@@ -13,11 +14,18 @@ use super::{stopped, Shared};
 use crate::outbox::{deliver, plan, Outbound, OutboxError};
 use crate::store::Store;
 
-async fn once(shared: &Shared) -> Result<deliver::Report, OutboxError> {
+async fn once(
+    shared: &Shared,
+    dunning_day: &mut Option<chrono::NaiveDate>,
+) -> Result<deliver::Report, OutboxError> {
     let config = &shared.config;
     let mut store = Store::open(&config.database_path())?;
     {
         let ob = Outbound::new(config)?;
+        // Dunning letters, ticket notices and credit alerts (the feeds) join the outbox first.
+        if let Err(e) = crate::feeds::daemon_pass(&mut store, &ob, Utc::now(), dunning_day) {
+            tracing::warn!(error = %e, "outbox feeds failed; trying again next interval");
+        }
         let tx = store.write()?;
         let report = plan::plan(&tx, &ob, Utc::now(), false)?;
         tx.commit()?;
@@ -40,8 +48,9 @@ async fn once(shared: &Shared) -> Result<deliver::Report, OutboxError> {
 /// Plans and delivers on a fixed interval until shutdown.
 pub async fn task(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
     let every = Duration::from_secs(shared.config.outbox.interval_secs.max(10));
+    let mut dunning_day = None;
     while !*stop.borrow() {
-        match once(&shared).await {
+        match once(&shared, &mut dunning_day).await {
             Ok(r) => {
                 for id in &r.recovered_uncertain {
                     tracing::error!(id, "outbox row was being sent when tradewind died: uncertain, run `tradewind outbox confirm`");

@@ -630,4 +630,11 @@ CREATE TABLE dunning_letters (
 );
 CREATE INDEX dunning_letters_customer ON dunning_letters(customer_id, cycle);
 "#,
+    // 9: the outbox feeds (dunning letters, ticket notices → outbox): which outbox row each
+    //    became, so it is queued once and a cleared cycle can cancel it before it is sent.
+    r#"
+ALTER TABLE dunning_letters ADD COLUMN outbox_id INTEGER REFERENCES outbox(id) ON DELETE SET NULL;
+ALTER TABLE dunning_letters ADD COLUMN queued_at TEXT;
+ALTER TABLE ticket_notices ADD COLUMN outbox_id INTEGER REFERENCES outbox(id) ON DELETE SET NULL;
+"#,
 ];
