@@ -4,6 +4,9 @@
 #
 #   bench/search.sh [MESSAGES] [WORKDIR]      (defaults: 100000, /tmp/tw-bench-search)
 #   REUSE=1 bench/search.sh ...               (keep WORKDIR's Maildir and indexes: queries only)
+#   REUSE=tw bench/search.sh ...              (keep the Maildir and the peers' indexes and
+#                                              figures; index again with tradewind, then query)
+#   BENCH_BIN=path bench/search.sh ...        (that binary instead of a fresh release build)
 #
 # The Maildir is built in WORKDIR (never in the repository) from ../shared/corpora
 # (usrp-users and spamassassin: 11,718 real messages). Beyond that it repeats
@@ -21,14 +24,22 @@ for tool in notmuch mu perl; do
     command -v $tool >/dev/null || { echo "bench: $tool is missing (apt-get install notmuch maildir-utils)" >&2; exit 2; }
 done
 
-echo "== building tradewind (release)"
-(cd "$ROOT" && cargo build --release --quiet)
-TW="$ROOT/target/release/tradewind"
+if [[ -n "${BENCH_BIN:-}" ]]; then
+    TW=$BENCH_BIN
+else
+    echo "== building tradewind (release)"
+    (cd "$ROOT" && cargo build --release --quiet)
+    TW="${CARGO_TARGET_DIR:-$ROOT/target}/release/tradewind"
+fi
 
 ms() { date +%s%N; }
 elapsed() { echo $(( ($(ms) - $1) / 1000000 )); }   # milliseconds since $1
 
 if [[ ${REUSE:-0} != 1 ]]; then
+if [[ ${REUSE:-0} == tw ]]; then
+    eval "$(cat "$WORK/indexing.env")"
+    rm -rf "$WORK/tw"
+else
 rm -rf "$WORK"
 mkdir -p "$WORK/maildir/cur" "$WORK/maildir/new" "$WORK/maildir/tmp"
 echo "== building a Maildir of $N messages in $WORK/maildir"
@@ -51,6 +62,7 @@ perl -e '
     }' "$N" "$WORK/maildir" "$WORK/sources"
 BYTES=$(du -sb "$WORK/maildir" | cut -f1)
 echo "   $(ls "$WORK/maildir/cur" | wc -l) files, $((BYTES / 1048576)) MB"
+fi
 
 # tradewind: a company with one customer (a frequent non-list sender domain of the corpus) and one mailbox.
 mkdir -p "$WORK/tw"
@@ -83,16 +95,18 @@ TW_DB=$(du -sb "$WORK/tw/data" | cut -f1)
 TW_DOCS=$(perl -ne 'print $1 if /"new_messages":\s*(\d+)/' "$WORK/tw/import.json")
 
 export NOTMUCH_CONFIG="$WORK/notmuch-config"
+MUHOME="$WORK/mu"
+if [[ ${REUSE:-0} != tw ]]; then
 printf '[database]\npath=%s\n[new]\ntags=inbox;\n[search]\nexclude_tags=\n' "$WORK/maildir" > "$NOTMUCH_CONFIG"
 t=$(ms); notmuch new --quiet >/dev/null 2>&1; NM_MS=$(elapsed $t)
 NM_SIZE=$(du -sb "$WORK/maildir/.notmuch" | cut -f1)
 NM_DOCS=$(notmuch count '*')
 
-MUHOME="$WORK/mu"
 mu init --quiet --maildir="$WORK/maildir" --muhome="$MUHOME" >/dev/null 2>&1
 t=$(ms); mu index --quiet --muhome="$MUHOME" >/dev/null 2>&1; MU_MS=$(elapsed $t)
 MU_SIZE=$(du -sb "$MUHOME" | cut -f1)
 MU_DOCS=$(mu find --muhome="$MUHOME" --fields=i '' 2>/dev/null | wc -l || true)
+fi
 printf 'TW_MS=%s TW_SIZE=%s TW_DB=%s TW_DOCS=%s NM_MS=%s NM_SIZE=%s NM_DOCS=%s MU_MS=%s MU_SIZE=%s MU_DOCS=%s\n' \
     "$TW_MS" "$TW_SIZE" "$TW_DB" "$TW_DOCS" "$NM_MS" "$NM_SIZE" "$NM_DOCS" "$MU_MS" "$MU_SIZE" "$MU_DOCS" > "$WORK/indexing.env"
 else

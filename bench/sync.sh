@@ -6,6 +6,9 @@
 # and prints tradewind messages/s, peak RSS (/usr/bin/time -v) and the tradewind/mbsync ratio.
 #
 # Usage: bench/sync.sh            (N=100000; BENCH_N=20000 bench/sync.sh for a shorter run)
+#        BENCH_USER=t-bench-20k bench/sync.sh   keeps that mail-stack user's generated Maildir
+#                                  between runs (generated once); BENCH_ONLY=tradewind skips the
+#                                  peers; BENCH_BIN=path skips the release build.
 # Needs: a release build (built here), the mail stack (started here on 24xxx ports unless
 #        TRADEWIND_MAILSTACK_ENV names a running one), mbsync (apt-get install isync), python3.
 # Mail is generated (mixed plain/HTML/attachments, English and Chinese, UTF-8 and GBK) straight
@@ -31,14 +34,22 @@ fi
 # shellcheck disable=SC1090
 source "$TRADEWIND_MAILSTACK_ENV"
 
-log "building release binary"
-(cd "$root" && cargo build --release --quiet)
-bin=${CARGO_TARGET_DIR:-$root/target}/release/tradewind
+if [[ -n "${BENCH_BIN:-}" ]]; then
+    bin=$BENCH_BIN
+else
+    log "building release binary"
+    (cd "$root" && cargo build --release --quiet)
+    bin=${CARGO_TARGET_DIR:-$root/target}/release/tradewind
+fi
 
-user="t-bench-$$-$RANDOM@$MAILSTACK_DOMAIN"
+user="${BENCH_USER:-t-bench-$$-$RANDOM}@$MAILSTACK_DOMAIN"
 local_part=${user%@*}
 maildir=$MAILSTACK_MAIL_ROOT/$MAILSTACK_DOMAIN/$local_part/Maildir
 
+if [[ -n "${BENCH_USER:-}" && -d "$maildir/cur" && $(find "$maildir/cur" -type f | wc -l) -eq $N ]]; then
+    log "reusing the $N messages in $maildir"
+else
+rm -rf "$maildir"
 log "generating $N messages into $maildir"
 mkdir -p "$maildir"/{cur,new,tmp}
 python3 - "$maildir/cur" "$N" <<'PY'
@@ -84,6 +95,9 @@ for i in range(n):
         f.write(msg)
 PY
 chown -R 5000:5000 "$MAILSTACK_MAIL_ROOT/$MAILSTACK_DOMAIN/$local_part"
+# mkdir -p may have created the domain folder as root; Dovecot (uid 5000) creates users there.
+chown 5000:5000 "$MAILSTACK_MAIL_ROOT/$MAILSTACK_DOMAIN"
+fi
 bytes=$(du -sb "$maildir/cur" | cut -f1)
 log "generated $N messages, $((bytes / 1024 / 1024)) MiB"
 
@@ -137,6 +151,11 @@ log "tradewind sync --once"
 BENCH_PW=$MAILSTACK_PASSWORD timed tradewind "$bin" --config "$work/tw/tradewind.toml" sync --once --json
 read -r tw_s tw_rss < "$work/tradewind.res"
 tw_count=$(python3 -c "import sqlite3; print(sqlite3.connect('$work/tw/data/tradewind.db').execute('select count(*) from messages').fetchone()[0])")
+if [[ ${BENCH_ONLY:-} == tradewind ]]; then
+    printf 'tradewind sync: %s messages in %.1f s (%.0f msg/s), peak RSS %d MiB, %s stored\n' \
+        "$N" "$tw_s" "$(python3 -c "print($N/$tw_s)")" "$((tw_rss / 1024))" "$tw_count"
+    exit 0
+fi
 
 # 2. mbsync
 mkdir -p "$work/mbsync/Maildir"

@@ -948,7 +948,14 @@ password = { env = "PW_LI" }
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("pw");
         std::fs::write(&f, "s3cret\n").unwrap();
-        assert_eq!(Secret::File(f).reveal().unwrap(), "s3cret");
+        let private = <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o600);
+        std::fs::set_permissions(&f, private).unwrap();
+        assert_eq!(Secret::File(f.clone()).reveal().unwrap(), "s3cret");
+        // Readable by others: refused, naming the file and the fix, never the content.
+        let open = <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o644);
+        std::fs::set_permissions(&f, open).unwrap();
+        let e = Secret::File(f.clone()).reveal().unwrap_err().to_string();
+        assert!(e.contains("chmod 600") && !e.contains("s3cret"), "{e}");
         let e = Secret::Env("TRADEWIND_TEST_SURELY_UNSET".into())
             .reveal()
             .unwrap_err();

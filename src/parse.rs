@@ -7,6 +7,8 @@
 //! charset) is decoded as GB18030 instead of becoming U+FFFD, and a message's
 //! identity is its Message-ID, or a hash of stable headers when it has none.
 
+mod skeleton;
+
 use chrono::{DateTime, Utc};
 use mail_parser::{Address, Encoding, HeaderName, Message, MessageParser, MimeHeaders, PartType};
 use serde::Serialize;
@@ -148,6 +150,12 @@ fn parse_unguarded(raw: &[u8]) -> Result<ParsedMail, ParseError> {
     if raw.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ParseError::Empty);
     }
+    // Attachment bodies are cut out first: only their sizes are kept, and decoding their
+    // base64 was most of the parsing time. `raw` below is what mail-parser saw.
+    let original = raw;
+    let skeleton = skeleton::cut(raw);
+    let raw: &[u8] = skeleton.as_ref().map_or(raw, |s| &s.bytes);
+    let cuts = skeleton.as_ref().map_or(&[][..], |s| &s.cuts[..]);
     let message = MessageParser::default()
         .parse(raw)
         .ok_or(ParseError::NotMail)?;
@@ -189,7 +197,7 @@ fn parse_unguarded(raw: &[u8]) -> Result<ParsedMail, ParseError> {
 
     let header_end = message.root_part().offset_body as usize;
     let headers = decode_8bit(&raw[..header_end.min(raw.len())]);
-    let key = identity(message_id.as_deref(), &headers, date, &subject, raw);
+    let key = identity(message_id.as_deref(), &headers, date, &subject, original);
     let is_list = message.header(HeaderName::ListId).is_some()
         || message.header(HeaderName::ListUnsubscribe).is_some()
         || message.header_raw("Precedence").is_some_and(|p| {
@@ -212,8 +220,8 @@ fn parse_unguarded(raw: &[u8]) -> Result<ParsedMail, ParseError> {
         addresses,
         headers,
         body_text: body_text(&message, raw),
-        attachments: attachments(&message),
-        raw_size: raw.len(),
+        attachments: attachments(&message, cuts),
+        raw_size: original.len(),
         is_list,
         is_auto,
     })
@@ -317,7 +325,26 @@ fn undeclared_8bit(part: &mail_parser::MessagePart) -> bool {
             .is_none_or(|ct| ct.attribute("charset").is_none())
 }
 
-fn attachments(message: &Message) -> Vec<AttachmentInfo> {
+/// Attachment descriptions; a part whose body was cut out ([`skeleton`]) gets the size
+/// counted there, a part holding cut parts (a forwarded message) the bytes cut from it.
+fn attachments(message: &Message, cuts: &[skeleton::Cut]) -> Vec<AttachmentInfo> {
+    let size = |part: &mail_parser::MessagePart| -> usize {
+        let (start, end) = (part.offset_body as usize, part.offset_end as usize);
+        match part.body {
+            PartType::Message(_) => {
+                part.len()
+                    + cuts
+                        .iter()
+                        .filter(|c| start <= c.at && c.at <= end)
+                        .map(|c| c.removed)
+                        .sum::<usize>()
+            }
+            _ => cuts
+                .iter()
+                .find(|c| c.at == start)
+                .map_or_else(|| part.len(), |c| c.decoded),
+        }
+    };
     message
         .attachments()
         .map(|part| AttachmentInfo {
@@ -330,7 +357,7 @@ fn attachments(message: &Message) -> Vec<AttachmentInfo> {
                 })
                 .unwrap_or_else(|| "application/octet-stream".into())
                 .to_ascii_lowercase(),
-            size: part.len(),
+            size: size(part),
         })
         .collect()
 }
@@ -442,6 +469,63 @@ mod tests {
         );
         assert_eq!(m.attachments[0].content_type, "application/pdf");
         assert_eq!(m.attachments[0].size, 9);
+    }
+
+    #[test]
+    fn large_attachments_keep_their_exact_size_without_being_decoded() {
+        // Sizes 30000..30002 cover all three base64 padding cases; a text part after the
+        // attachments and an inline image in a nested multipart must survive the cuts.
+        let blobs: Vec<Vec<u8>> = (0..3)
+            .map(|k| (0..30_000 + k).map(|i| (i * 7 + k) as u8).collect())
+            .collect();
+        let lines = |b: &[u8]| {
+            let text = base64(b);
+            text.as_bytes()
+                .chunks(76)
+                .map(|l| std::str::from_utf8(l).unwrap())
+                .collect::<Vec<_>>()
+                .join("\r\n")
+        };
+        let mut raw = String::from(
+            "From: a@b.com\r\nSubject: PI\r\nMessage-ID: <big@b.com>\r\n\
+             Content-Type: multipart/mixed; boundary=\"XX\"\r\n\r\n--XX\r\n\
+             Content-Type: multipart/related; boundary=YY\r\n\r\n--YY\r\n\
+             Content-Type: text/plain; charset=utf-8\r\n\r\n货物已发出 see PI\r\n--YY\r\n\
+             Content-Type: image/png; name=\"logo.png\"\r\nContent-Transfer-Encoding: base64\r\n\r\n",
+        );
+        raw += &lines(&blobs[0]);
+        raw += "\r\n--YY--\r\n";
+        for (i, blob) in blobs.iter().enumerate().skip(1) {
+            raw += &format!(
+                "--XX\r\nContent-Type: application/pdf; name=\"PI-{i}.pdf\"\r\n\
+                 Content-Disposition: attachment; filename=\"PI-{i}.pdf\"\r\n\
+                 Content-Transfer-Encoding: base64\r\n\r\n{}\r\n",
+                lines(blob)
+            );
+        }
+        raw += "--XX\r\nContent-Type: text/plain\r\n\r\nregards\r\n--XX--\r\n";
+        assert!(skeleton::cut(raw.as_bytes()).is_some_and(|s| s.cuts.len() == 3));
+        let m = parse_mail(raw.as_bytes()).unwrap();
+        // What mail-parser reports after decoding everything itself:
+        let full = MessageParser::default().parse(raw.as_bytes()).unwrap();
+        let expected: Vec<(Option<String>, usize)> = full
+            .attachments()
+            .map(|p| (p.attachment_name().map(String::from), p.len()))
+            .collect();
+        let got: Vec<(Option<String>, usize)> = m
+            .attachments
+            .iter()
+            .map(|a| (a.filename.clone(), a.size))
+            .collect();
+        assert_eq!(got, expected);
+        assert_eq!(
+            got.iter().map(|g| g.1).collect::<Vec<_>>(),
+            [30_000, 30_001, 30_002]
+        );
+        assert!(m.body_text.contains("货物已发出 see PI"), "{}", m.body_text);
+        assert!(m.body_text.contains("regards"), "{}", m.body_text);
+        assert_eq!(m.raw_size, raw.len());
+        assert_eq!(m.key, "<big@b.com>");
     }
 
     #[test]

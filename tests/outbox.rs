@@ -57,8 +57,12 @@ fn setup_with(
     };
     let pw = dir.path().join("li.wei.pw");
     std::fs::write(&pw, format!("{}\n", sales.password)).unwrap();
-    // Secret files must not be readable by others (issue 9).
-    std::fs::set_permissions(&pw, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    // Secret files must be private: tradewind refuses group- or world-readable ones.
+    std::fs::set_permissions(
+        &pw,
+        <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o600),
+    )
+    .unwrap();
     let servers = match stack {
         Some(st) => format!(
             "[mailboxes.imap]\nhost = \"{host}\"\nport = {imap}\ntls = \"starttls\"\nca_file = \"{ca}\"\n\
@@ -455,7 +459,8 @@ fn a_reply_before_sending_cancels_and_an_open_ticket_suppresses() {
         .unwrap();
     s.db()
         .execute(
-            "INSERT INTO tickets (customer_id, status) VALUES (?1, 'open')",
+            "INSERT INTO tickets (customer_id, status, number, category, severity, opened_at, updated_at)
+             VALUES (?1, 'investigating', 'T-TEST-1', 'quality', 'normal', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
             [cust],
         )
         .unwrap();

@@ -754,7 +754,14 @@ fn dunning_levels_move_up_once_pause_on_reply_or_ticket_and_stop_on_payment() {
     c.ok(&["dunning", "resume", "C002", "--as-of", "2028-02-15"]);
     assert_eq!(plan_of(&c, "2028-02-15", "C002")["status"], "due");
     // An open complaint ticket pauses too; a closed one does not.
-    c.db().execute("INSERT INTO tickets (customer_id, status) SELECT id, 'open' FROM customers WHERE code = 'C002'", []).unwrap();
+    c.db()
+        .execute(
+            "INSERT INTO tickets (customer_id, status, number, category, severity, opened_at, updated_at)
+             SELECT id, 'investigating', 'T-TEST-1', 'payment_dispute', 'normal', '2028-02-01T00:00:00Z', '2028-02-01T00:00:00Z'
+             FROM customers WHERE code = 'C002'",
+            [],
+        )
+        .unwrap();
     let p = plan_of(&c, "2028-02-15", "C002");
     assert!(
         p["paused"]

@@ -18,8 +18,12 @@ fn setup(stack: &MailStack, finance: &TestUser) -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let pw = dir.path().join("finance.pw");
     std::fs::write(&pw, format!("{}\n", finance.password)).unwrap();
-    // Secret files must not be readable by others (issue 9).
-    std::fs::set_permissions(&pw, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    // Secret files must be private: tradewind refuses group- or world-readable ones.
+    std::fs::set_permissions(
+        &pw,
+        <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o600),
+    )
+    .unwrap();
     let text = format!(
         "[company]\nname = \"Ningbo Seawind\"\nhome_country = \"CN\"\ndomains = [\"seawind-trade.cn\"]\n\n\
          [store]\ndata_dir = \"data\"\n\n\

@@ -142,6 +142,7 @@ pub const EXIT_CONFIG: u8 = 2;
 
 /// Parses the command line, runs the command, and turns errors into messages and exit codes.
 pub fn main() -> ExitCode {
+    crate::sync::memory::tune_allocator();
     let cli = Cli::parse();
     match &cli.command {
         Command::Run(args) => run::init_logging(cli.verbose, args.log_format),

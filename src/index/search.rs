@@ -14,9 +14,9 @@ use serde::Serialize;
 use std::ops::Bound;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::schema::IndexRecordOption;
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DateTime, DocAddress, Order, TantivyDocument, Term};
+use tantivy::{DateTime, DocAddress, Order, Term};
 
 use super::scope::Scope;
 use super::{IndexError, Indexer};
@@ -219,8 +219,13 @@ impl Indexer {
         let conn = store.conn();
         let mut hits = Vec::with_capacity(found.len());
         for (score, address) in found {
-            let doc: TantivyDocument = searcher.doc(address).map_err(tv)?;
-            let Some(id) = doc.get_first(f.id).and_then(|v| v.as_u64()) else {
+            // The id from its fast column: no doc-store block to decompress per hit.
+            let ids = searcher
+                .segment_reader(address.segment_ord)
+                .fast_fields()
+                .u64("id")
+                .map_err(tv)?;
+            let Some(id) = ids.first(address.doc_id) else {
                 continue;
             };
             let id = id as i64;
@@ -231,11 +236,18 @@ impl Indexer {
                 );
                 continue;
             }
-            let Some((mut hit, body)) = load_hit(conn, id)? else {
+            let Some((mut hit, head, whole)) = load_hit(conn, id)? else {
                 continue; // deleted from the store since it was indexed
             };
             hit.score = score;
-            hit.snippet = snippet(&snippets, &body);
+            hit.snippet = snippet(&snippets, &head);
+            if hit.snippet.highlights.is_empty() && !whole {
+                // The match lies beyond the head: read and scan the whole body (rare).
+                let body: String = conn
+                    .prepare_cached("SELECT body_text FROM messages WHERE id = ?1")?
+                    .query_row([id], |r| r.get(0))?;
+                hit.snippet = snippet(&snippets, &body);
+            }
             hits.push(hit);
         }
         Ok(SearchResults {
@@ -253,33 +265,41 @@ fn day(option: &'static str, value: &str) -> Result<NaiveDate, IndexError> {
     })
 }
 
-/// The hit's fields from SQLite, and its body for the snippet.
-fn load_hit(conn: &Connection, id: i64) -> rusqlite::Result<Option<(SearchHit, String)>> {
-    conn.query_row(
-        "SELECT m.date, m.direction, m.from_addr, m.subject, m.body_text,
+/// Characters of a body read for its snippet at first. A whole body can be a megabyte (a
+/// mailing-list digest), and tokenising it for every hit was most of a search's time
+/// (issue 4); the match is nearly always near the top, and when it is not the whole body is
+/// read after all.
+const SNIPPET_HEAD_CHARS: i64 = 8192;
+
+/// The hit's fields from SQLite, the head of its body for the snippet, and whether that
+/// head is the whole body.
+fn load_hit(conn: &Connection, id: i64) -> rusqlite::Result<Option<(SearchHit, String, bool)>> {
+    conn.prepare_cached(
+        "SELECT m.date, m.direction, m.from_addr, m.subject, substr(m.body_text, 1, ?2),
+            COALESCE(octet_length(m.body_text) <= ?2, 1),
             (SELECT group_concat(code, ' ') FROM (SELECT c.code FROM message_customers mc
                 JOIN customers c ON c.id = mc.customer_id WHERE mc.message_id = m.id ORDER BY c.code)),
             (SELECT group_concat(mailbox, ' ') FROM (SELECT DISTINCT mailbox FROM message_locations l
                 WHERE l.message_id = m.id ORDER BY mailbox))
          FROM messages m WHERE m.id = ?1",
-        params![id],
-        |r| {
-            Ok((
-                SearchHit {
-                    id,
-                    date: r.get(0)?,
-                    direction: r.get(1)?,
-                    from: r.get(2)?,
-                    subject: r.get(3)?,
-                    customers: words(r.get(5)?),
-                    mailboxes: words(r.get(6)?),
-                    score: None,
-                    snippet: Snippet::default(),
-                },
-                r.get(4)?,
-            ))
-        },
-    )
+    )?
+    .query_row(params![id, SNIPPET_HEAD_CHARS], |r| {
+        Ok((
+            SearchHit {
+                id,
+                date: r.get(0)?,
+                direction: r.get(1)?,
+                from: r.get(2)?,
+                subject: r.get(3)?,
+                customers: words(r.get(6)?),
+                mailboxes: words(r.get(7)?),
+                score: None,
+                snippet: Snippet::default(),
+            },
+            r.get(4)?,
+            r.get(5)?,
+        ))
+    })
     .optional()
 }
 

@@ -704,23 +704,23 @@ impl ImapSession {
     /// Whole messages for the UIDs in `uid_set` (e.g. `1:200,305`) of the examined folder,
     /// fetched with `BODY.PEEK[]` so nothing is marked read. Expunged UIDs are simply absent.
     pub async fn fetch_peek(&mut self, uid_set: &str) -> Result<Vec<FetchedMessage>, ImapError> {
+        // Each response is turned into a FetchedMessage as it arrives and its buffer freed,
+        // so a batch is held once, not twice (issue 3: peak RSS).
         let fetched: Result<Vec<FetchedMessage>, async_imap::error::Error> = async {
-            let fetches: Vec<_> = self
+            let fetches = self
                 .session
                 .uid_fetch(uid_set, "(UID RFC822.SIZE BODY.PEEK[])")
-                .await?
-                .try_collect()
                 .await?;
-            Ok(fetches
-                .iter()
-                .filter_map(|f| {
-                    Some(FetchedMessage {
-                        uid: f.uid?,
+            fetches
+                .try_filter_map(|f| async move {
+                    Ok(f.uid.zip(f.body()).map(|(uid, body)| FetchedMessage {
+                        uid,
                         size: f.size,
-                        body: f.body()?.to_vec(),
-                    })
+                        body: body.to_vec(),
+                    }))
                 })
-                .collect())
+                .try_collect()
+                .await
         }
         .await;
         fetched.map_err(|e| self.err(format!("UID FETCH {uid_set}"), e))
@@ -729,17 +729,14 @@ impl ImapSession {
     /// `(uid, RFC822.SIZE)` for the UIDs in `uid_set` of the examined folder: lets the sync
     /// size its batches before downloading anything.
     pub async fn fetch_sizes(&mut self, uid_set: &str) -> Result<Vec<(u32, u32)>, ImapError> {
+        // Streamed: every response owns a buffer of at least 4 KB, so collecting the
+        // responses for 100,000 messages first held 400 MB (issue 3: peak RSS).
         let fetched: Result<Vec<(u32, u32)>, async_imap::error::Error> = async {
-            let fetches: Vec<_> = self
-                .session
-                .uid_fetch(uid_set, "(UID RFC822.SIZE)")
-                .await?
+            let fetches = self.session.uid_fetch(uid_set, "(UID RFC822.SIZE)").await?;
+            fetches
+                .try_filter_map(|f| async move { Ok(f.uid.zip(f.size)) })
                 .try_collect()
-                .await?;
-            Ok(fetches
-                .iter()
-                .filter_map(|f| Some((f.uid?, f.size?)))
-                .collect())
+                .await
         }
         .await;
         fetched.map_err(|e| self.err(format!("UID FETCH {uid_set} (RFC822.SIZE)"), e))

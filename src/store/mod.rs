@@ -58,6 +58,11 @@ pub struct Store {
     path: PathBuf,
 }
 
+/// Prepared statements kept per connection. Storing and matching one message runs ~25
+/// distinct cached statements; rusqlite's default of 16 made the cache evict them in a
+/// cycle, so every statement was prepared again for every message of a sync (issue 3).
+pub const STATEMENT_CACHE: usize = 128;
+
 /// How long a connection waits for another writer before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -95,6 +100,7 @@ impl Store {
         })?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         Ok(Store {
             conn,
             path: path.to_path_buf(),
@@ -103,6 +109,8 @@ impl Store {
 
     fn configure(&mut self) -> Result<(), StoreError> {
         self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        self.conn
+            .set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
         // NORMAL is durable across application crashes in WAL mode; only an OS crash
         // can lose the last transactions, never corrupt the file.

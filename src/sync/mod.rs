@@ -14,11 +14,14 @@
 pub mod attachments;
 pub mod fetch;
 pub mod folders;
+pub mod memory;
 pub mod state;
 pub mod utf7;
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
+
+use tokio::sync::oneshot;
 
 use rusqlite::params;
 
@@ -282,6 +285,10 @@ pub async fn list_folders(
     Ok(folders::select(&listed, include, exclude))
 }
 
+/// Batches parsed or being written while the next one is fetched. With batches of at most
+/// [`fetch::MAX_BATCH_BYTES`], mail in memory stays under (depth + 1) × that cap.
+const PIPELINE_DEPTH: usize = 2;
+
 /// What a batch write needs besides the messages.
 struct BatchContext {
     mailbox: String,
@@ -401,27 +408,61 @@ pub async fn sync_folder(
         fetch::sizes(session, &new_uids).await.map_err(imap_err)?
     };
     let batches = fetch::plan_batches(&new_uids, &sizes, opts.batch_size, fetch::MAX_BATCH_BYTES);
-    let mut pending: Option<tokio::task::JoinHandle<Result<BatchOutcome, SyncError>>> = None;
+    // Three stages run side by side: this task fetches batch k+2 while batch k+1 is parsed on
+    // the blocking pool and batch k is written by the database writer. Writes stay in UID
+    // order — each batch task waits for its predecessor's commit — so the watermark in a
+    // commit never runs ahead of the messages stored (kill -9 safety).
+    let mut pending: VecDeque<tokio::task::JoinHandle<Result<BatchOutcome, SyncError>>> =
+        VecDeque::new();
+    let mut previous_done: Option<oneshot::Receiver<bool>> = None;
+    let mut failure: Option<SyncError> = None;
     for chunk in &batches {
-        let messages = fetch::fetch_batch(session, chunk).await.map_err(imap_err)?;
+        let messages = match fetch::fetch_batch(session, chunk).await {
+            Ok(messages) => messages,
+            Err(e) => {
+                failure = Some(imap_err(e));
+                break;
+            }
+        };
         report.fetched += messages.len();
         // Every UID up to the end of this chunk is now either fetched or expunged.
         let batch_highest = *chunk.last().expect("chunks are never empty");
-        if let Some(previous) = pending.take() {
-            let outcome = joined(previous.await, mailbox)?;
-            add(&mut report, &outcome, &mut progress);
+        while pending.len() >= PIPELINE_DEPTH {
+            let oldest = pending.pop_front().expect("pending is not empty");
+            match joined(oldest.await, mailbox) {
+                Ok(outcome) => add(&mut report, &outcome, &mut progress),
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            }
         }
-        pending = Some(tokio::spawn(write_batch(
+        if failure.is_some() {
+            break;
+        }
+        let (done, next_done) = oneshot::channel();
+        pending.push_back(tokio::spawn(write_batch(
             worker.clone(),
             ctx.clone(),
             messages,
             batch_highest,
+            previous_done.replace(next_done),
+            done,
         )));
         highest_uid = batch_highest;
     }
-    if let Some(previous) = pending.take() {
-        let outcome = joined(previous.await, mailbox)?;
-        add(&mut report, &outcome, &mut progress);
+    // Let the batches already handed on finish (or fail) before reporting: a sync that returns
+    // leaves no write of this folder running behind the caller's back.
+    for task in pending {
+        match joined(task.await, mailbox) {
+            Ok(outcome) => add(&mut report, &outcome, &mut progress),
+            Err(e) => {
+                failure.get_or_insert(e);
+            }
+        }
+    }
+    if let Some(e) = failure {
+        return Err(e);
     }
     progress.finish();
 
@@ -492,13 +533,29 @@ enum Parsed {
     },
 }
 
-/// Parses a batch, then stores it with its matches and the folder's new watermark in one
-/// transaction.
+/// Parses a batch, then — once the previous batch has committed — stores it with its
+/// matches and the folder's new watermark in one transaction. `done` says whether this
+/// batch committed; a batch whose predecessor did not commit writes nothing (its watermark
+/// would cover the lost batch's UIDs).
 async fn write_batch(
     worker: StoreWorker,
     ctx: Arc<BatchContext>,
     messages: Vec<FetchedMessage>,
     batch_highest: u32,
+    previous: Option<oneshot::Receiver<bool>>,
+    done: oneshot::Sender<bool>,
+) -> Result<BatchOutcome, SyncError> {
+    let result = parse_and_store(worker, ctx, messages, batch_highest, previous).await;
+    let _ = done.send(result.is_ok());
+    result
+}
+
+async fn parse_and_store(
+    worker: StoreWorker,
+    ctx: Arc<BatchContext>,
+    messages: Vec<FetchedMessage>,
+    batch_highest: u32,
+    previous: Option<oneshot::Receiver<bool>>,
 ) -> Result<BatchOutcome, SyncError> {
     let max_body = ctx.max_body_bytes;
     let archive = ctx.archive.clone();
@@ -537,6 +594,11 @@ async fn write_batch(
         source,
     })?;
 
+    if let Some(previous) = previous {
+        if previous.await != Ok(true) {
+            return Err(SyncError::Interrupted(mailbox));
+        }
+    }
     let result = worker
         .write(move |store| store_batch(store, &ctx, parsed, batch_highest))
         .await;
