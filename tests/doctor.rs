@@ -155,7 +155,6 @@ fn a_healthy_company_passes_and_the_table_names_every_part() {
         ("database", "integrity"),
         ("database", "schema"),
         ("search index", "lag"),
-        ("disk", "free space"),
         ("mailbox sales-li", "dns"),
         ("imap ", "tls certificate"),
         ("mailbox sales-li", "login"),
@@ -170,6 +169,8 @@ fn a_healthy_company_passes_and_the_table_names_every_part() {
             status(&checks, subject, check)
         );
     }
+    // Free space depends on the machine running the tests: present, and not a FAIL (above).
+    status(&checks, "disk", "free space");
     let cert = status(&checks, "imap ", "tls certificate");
     assert!(
         cert["detail"].as_str().unwrap().contains("valid until"),
