@@ -87,6 +87,9 @@ pub struct Config {
     /// Credit control: base currency and rates, scorecard, limits, hold threshold (§5, issue 7).
     #[serde(default)]
     pub credit: crate::credit::CreditConfig,
+    /// The optional Prometheus endpoint of the daemon (issue 9).
+    #[serde(default)]
+    pub metrics: crate::metrics::MetricsConfig,
     #[serde(default)]
     pub reports: toml::Table,
     /// Where the file was loaded from; relative paths in it are relative to its folder.
@@ -744,6 +747,10 @@ impl Config {
                 return Err(err(at..at, &format!("{section}.{key}"), message));
             }
         }
+        if let Err(message) = self.metrics.address() {
+            let at = text.find("[metrics]").unwrap_or(0);
+            return Err(err(at..at, "metrics.listen", message));
+        }
         if let Err(message) = self.tickets.validate() {
             return Err(err(0..0, "tickets", message));
         }
@@ -945,6 +952,8 @@ password = { env = "PW_LI" }
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("pw");
         std::fs::write(&f, "s3cret\n").unwrap();
+        // Secret files must be 0600 (issue 9): a 0644 file is refused.
+        std::fs::set_permissions(&f, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
         assert_eq!(Secret::File(f).reveal().unwrap(), "s3cret");
         let e = Secret::Env("TRADEWIND_TEST_SURELY_UNSET".into())
             .reveal()
