@@ -90,6 +90,9 @@ pub struct Config {
     /// How dunning letters, ticket notices and credit alerts leave the outbox (the feeds).
     #[serde(default)]
     pub feeds: crate::feeds::FeedsConfig,
+    /// The optional Prometheus endpoint of the daemon (issue 9).
+    #[serde(default)]
+    pub metrics: crate::metrics::MetricsConfig,
     #[serde(default)]
     pub reports: toml::Table,
     /// Where the file was loaded from; relative paths in it are relative to its folder.
@@ -746,6 +749,10 @@ impl Config {
                 let at = text.find(&format!("[{section}")).unwrap_or(0);
                 return Err(err(at..at, &format!("{section}.{key}"), message));
             }
+        }
+        if let Err(message) = self.metrics.address() {
+            let at = text.find("[metrics]").unwrap_or(0);
+            return Err(err(at..at, "metrics.listen", message));
         }
         if let Err(message) = self.tickets.validate() {
             return Err(err(0..0, "tickets", message));

@@ -56,6 +56,9 @@ pub struct ImportReport {
     pub by_folder: BTreeMap<String, usize>,
     /// Files or messages that could not be read or parsed, with the reason.
     pub problems: Vec<Problem>,
+    /// Of the messages that could not be parsed, how many are kept raw with their error in
+    /// `unparsed_messages` (issue 9: nothing read is lost; a repeated import adds none).
+    pub kept_raw: usize,
 }
 
 /// Decides inbound / outbound / internal from the company's own domains.
@@ -101,6 +104,8 @@ pub fn import_mail(
     let mut report = ImportReport::default();
     let mut batch: Vec<(offline::RawMail, ParsedMail)> = Vec::with_capacity(BATCH);
     let mut failure: Option<IngestError> = None;
+    // (source, error, bytes) of messages the parser refused, kept raw after the import.
+    let mut unparsed: Vec<(String, String, Vec<u8>)> = Vec::new();
 
     offline::read_all(&sources, |item, bytes| {
         progress.inc(bytes);
@@ -117,7 +122,8 @@ pub fn import_mail(
                 match parse_mail(&raw.bytes) {
                     Ok(mail) => batch.push((raw, mail)),
                     Err(e) => {
-                        tracing::warn!(source = %raw.source_ref, reason = %e, "skipped corrupt mail");
+                        tracing::warn!(source = %raw.source_ref, reason = %e, "mail could not be parsed; kept raw in unparsed_messages");
+                        unparsed.push((raw.source_ref.clone(), e.to_string(), raw.bytes));
                         report.problems.push(Problem {
                             source_ref: raw.source_ref,
                             reason: e.to_string(),
@@ -151,11 +157,45 @@ pub fn import_mail(
         &mut report,
     )?;
     progress.finish();
+    report.kept_raw = keep_unparsed(store, mailbox, &unparsed)?;
     // The index is derived: failing here loses nothing; the next catch-up or `reindex` redoes it.
     if let Err(e) = crate::index::catch_up(store, &config.store.data_dir) {
         tracing::warn!(error = %e, "imported mail is not searchable yet; run `tradewind reindex`");
     }
     Ok(report)
+}
+
+/// Stores messages the parser refused in `unparsed_messages` (folder = their source, uid 0),
+/// once each; returns how many rows are new.
+fn keep_unparsed(
+    store: &mut Store,
+    mailbox: &str,
+    unparsed: &[(String, String, Vec<u8>)],
+) -> Result<usize, IngestError> {
+    if unparsed.is_empty() {
+        return Ok(0);
+    }
+    let tx = store.write()?;
+    let mut added = 0;
+    {
+        let mut insert = tx.prepare(
+            "INSERT OR IGNORE INTO unparsed_messages
+                 (mailbox, folder, uidvalidity, uid, error, raw, raw_size, stored_at)
+             VALUES (?1, ?2, 0, 0, ?3, ?4, ?5, ?6)",
+        )?;
+        for (source, error, bytes) in unparsed {
+            added += insert.execute(rusqlite::params![
+                mailbox,
+                source,
+                error,
+                bytes,
+                bytes.len() as i64,
+                crate::store::now()
+            ])?;
+        }
+    }
+    tx.commit()?;
+    Ok(added)
 }
 
 fn write_batch(

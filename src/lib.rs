@@ -24,6 +24,7 @@ pub mod ingest;
 pub mod leads;
 pub mod ledger;
 pub mod matching;
+pub mod metrics;
 pub mod outbox;
 pub mod parse;
 pub mod pool;

@@ -71,14 +71,15 @@ pub fn print_import_report(report: &ImportReport, mailbox: &str) {
         .map(|(d, n)| format!("{n} {d}"))
         .collect();
     println!(
-        "{mailbox}: read {}, new {} ({}), already stored from another mailbox {}, already here {}, filed under a customer {}, skipped {}",
+        "{mailbox}: read {}, new {} ({}), already stored from another mailbox {}, already here {}, filed under a customer {}, skipped {} (kept raw {})",
         report.read,
         report.new_messages,
         if directions.is_empty() { "-".to_string() } else { directions.join(", ") },
         report.new_locations,
         report.already_stored,
         report.matched,
-        report.problems.len()
+        report.problems.len(),
+        report.kept_raw
     );
     if report.tickets_opened > 0 {
         println!(

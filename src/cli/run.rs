@@ -21,8 +21,10 @@ pub enum LogFormat {
 }
 
 /// Log filter directives always appended last, so no `TRADEWIND_LOG` can override them:
-/// async-imap `log::trace!`s every command it writes, LOGIN with its password included.
-pub const FORCED_DIRECTIVES: &[&str] = &["async_imap=info"];
+/// async-imap `log::trace!`s every command it writes, LOGIN with its password included, and
+/// lettre logs the SMTP wire at debug level, AUTH PLAIN's base64 credentials included (found
+/// by `tests/secrets.rs`, issue 9).
+pub const FORCED_DIRECTIVES: &[&str] = &["async_imap=info", "lettre=info"];
 
 /// The log filter: `$TRADEWIND_LOG` (else `default`), minus any directive of its own for
 /// async-imap's targets, plus [`FORCED_DIRECTIVES`]. Used by every command.
@@ -34,7 +36,10 @@ pub fn env_filter(default: &str) -> tracing_subscriber::EnvFilter {
     // `async_imap::imap_stream=trace` would be more specific than the forced directive.
     let spec: Vec<&str> = spec
         .split(',')
-        .filter(|d| !d.trim_start().starts_with("async_imap"))
+        .filter(|d| {
+            let d = d.trim_start();
+            !d.starts_with("async_imap") && !d.starts_with("lettre")
+        })
         .collect();
     let mut filter = tracing_subscriber::EnvFilter::try_new(spec.join(","))
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));

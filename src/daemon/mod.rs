@@ -213,6 +213,20 @@ pub async fn run_until(
             }
         })
     });
+    // Issue 9: the optional /metrics endpoint; a port that cannot be bound is logged, not fatal.
+    if let Ok(Some(addr)) = shared.config.metrics.address() {
+        match crate::metrics::server::bind(addr).await {
+            Ok(listener) => {
+                tracing::info!(listen = %addr, "metrics endpoint at http://{addr}/metrics");
+                tasks.spawn(crate::metrics::server::serve(
+                    listener,
+                    Arc::new(shared.config.clone()),
+                    stop_rx.clone(),
+                ));
+            }
+            Err(e) => tracing::error!(listen = %addr, error = %e, "cannot serve metrics"),
+        }
+    }
     // §6: SLA breaches become notices for the outbox, once each.
     let sla_watch =
         crate::complaints::watch::spawn(shared.worker.clone(), shared.config.tickets.clone());
