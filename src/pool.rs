@@ -4,14 +4,15 @@
 //! X days before; salespeople claim from the pool within caps; a former owner waits
 //! before claiming back. Every move is a `pool_events` row and an `audit_log` entry.
 //!
-//! Off unless `[matching.pool]` is configured. Locked customers never return.
-//! Not yet exempt: customers with open invoices or open tickets — those records arrive
-//! with the finance and ticket features.
+//! Off unless `[matching.pool]` is configured. Locked customers never return, nor do
+//! customers with an open complaint ticket (§6) or an invoice still outstanding (§5): the
+//! owner is the one who must see those through.
 //! Time is passed in (`now`), so recycling runs on a fixed clock in tests.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
+use std::collections::HashMap;
 
 use crate::config::PoolConfig;
 use crate::store::customers::{resolve_user, CustomerError};
@@ -46,6 +47,8 @@ pub enum PoolError {
     User(#[from] CustomerError),
     #[error(transparent)]
     Sql(#[from] rusqlite::Error),
+    #[error("reading the receivables ledger for the pool's exemptions: {0}")]
+    Ledger(#[from] crate::ledger::LedgerError),
 }
 
 /// A customer in the pool.
@@ -67,6 +70,9 @@ pub struct SweepReport {
     pub warned: Vec<(String, String, String)>,
     /// (code, former owner) for customers returned now.
     pub returned: Vec<(String, String)>,
+    /// (code, owner, why) for customers that were due (or due for a warning) but stay
+    /// with their owner: an open ticket or an outstanding invoice.
+    pub kept: Vec<(String, String, String)>,
 }
 
 fn at(now: DateTime<Utc>) -> String {
@@ -151,6 +157,7 @@ pub fn sweep(
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })?
         .collect::<Result<_, _>>()?;
+    let exempt = exemptions(tx, now.date_naive())?;
     let mut report = SweepReport::default();
     for (id, code, owner, scale, created_at) in owned {
         let days = match scale.as_deref() {
@@ -174,11 +181,16 @@ pub fn sweep(
             .max()
             .unwrap_or(now);
         let due = start + Duration::days(days as i64);
+        let warn_from = due - Duration::days(config.warn_days_before as i64);
+        if let (true, Some(why)) = (now >= warn_from, exempt.get(&id)) {
+            report.kept.push((code, owner, why.clone()));
+            continue;
+        }
         if now >= due {
             set_owner(tx, id, Some(&owner), None, now, "pool (no two-way mail)")?;
             event(tx, id, now, "returned", Some(&owner), "pool")?;
             report.returned.push((code, owner));
-        } else if now >= due - Duration::days(config.warn_days_before as i64) {
+        } else if now >= warn_from {
             let warned: bool = tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM pool_events WHERE customer_id = ?1 AND kind = 'warned'
                    AND user = ?2 AND at >= ?3)",
@@ -192,6 +204,30 @@ pub fn sweep(
         }
     }
     Ok(report)
+}
+
+/// Customers that stay with their owner whatever their mail, with the reason: an open
+/// complaint ticket (§6), or an invoice with an amount outstanding on `today` (§5, the
+/// receivables definition of `ledger::figures::outstanding`).
+fn exemptions(tx: &Connection, today: NaiveDate) -> Result<HashMap<i64, String>, PoolError> {
+    let mut why: HashMap<i64, String> = HashMap::new();
+    let mut open_tickets = tx.prepare(
+        "SELECT customer_id, MIN(number) FROM tickets WHERE customer_id IS NOT NULL
+           AND status NOT IN ('resolved', 'closed', 'rejected') GROUP BY customer_id",
+    )?;
+    let rows = open_tickets.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    for row in rows {
+        let (customer, number) = row?;
+        why.insert(customer, format!("open ticket {number}"));
+    }
+    let ledger = crate::ledger::Ledger::load(tx)?;
+    for invoice in &ledger.invoices {
+        if crate::ledger::figures::outstanding(&ledger, invoice, today) > 0 {
+            why.entry(invoice.customer_id)
+                .or_insert_with(|| format!("invoice {} outstanding", invoice.number));
+        }
+    }
+    Ok(why)
 }
 
 /// Customers in the pool (no owner), by code.

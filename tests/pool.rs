@@ -341,3 +341,100 @@ fn the_pool_is_off_unless_configured() {
         describe(&out)
     );
 }
+
+#[test]
+fn open_tickets_and_outstanding_invoices_keep_a_customer_and_owners_are_mailed() {
+    let c = setup();
+    let db = c.db();
+    let id = |code: &str| -> i64 {
+        db.query_row("SELECT id FROM customers WHERE code = ?1", [code], |r| {
+            r.get(0)
+        })
+        .unwrap()
+    };
+    // S2: an open complaint ticket. S3: an invoice due 02-04, unpaid.
+    db.execute(
+        "INSERT INTO tickets (customer_id, status, number, category, severity, opened_at, updated_at)
+         VALUES (?1, 'investigating', 'T-2026-0042', 'quality', 'normal',
+                 '2026-01-20T00:00:00Z', '2026-01-20T00:00:00Z')",
+        [id("S2")],
+    )
+    .unwrap();
+    db.execute(
+        "INSERT INTO invoices (number, customer_id, currency, amount_minor, issue_date, due_date, imported_at)
+         VALUES ('INV-77', ?1, 'USD', 125000, '2026-01-05', '2026-02-04', '2026-01-05T00:00:00Z')",
+        [id("S3")],
+    )
+    .unwrap();
+
+    // 02-09 would warn S2 and S3, 02-15 return them: both stay, each with its reason.
+    for day in ["2026-02-09", "2026-02-15"] {
+        let r = sweep(&c, day);
+        assert!(
+            codes(&r["warned"]).is_empty() && codes(&r["returned"]).is_empty(),
+            "{day}: {r}"
+        );
+        let kept: Vec<(String, String)> = r["kept"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| {
+                (
+                    k[0].as_str().unwrap().to_string(),
+                    k[2].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                ("S2".to_string(), "open ticket T-2026-0042".to_string()),
+                ("S3".to_string(), "invoice INV-77 outstanding".to_string())
+            ],
+            "{day}"
+        );
+    }
+    assert_eq!(owner(&c, "S2"), "li.wei");
+    assert_eq!(owner(&c, "S3"), "li.wei");
+
+    // The ticket is closed and the invoice paid in full: both return at the next sweep.
+    db.execute("UPDATE tickets SET status = 'closed'", [])
+        .unwrap();
+    db.execute(
+        "INSERT INTO payments (reference, customer_id, date, currency, amount_minor, imported_at)
+         VALUES ('PAY-1', ?1, '2026-02-10', 'USD', 125000, '2026-02-10T00:00:00Z')",
+        [id("S3")],
+    )
+    .unwrap();
+    db.execute(
+        "INSERT INTO payment_allocations (payment_id, invoice_id, amount_minor)
+         SELECT p.id, i.id, 125000 FROM payments p, invoices i WHERE p.reference = 'PAY-1'",
+        [],
+    )
+    .unwrap();
+    let r = sweep(&c, "2026-02-16");
+    assert_eq!(codes(&r["returned"]), ["S2", "S3"], "{r}");
+    assert!(r["kept"].as_array().unwrap().is_empty(), "{r}");
+
+    // Each return is one internal email to the owner in the outbox, queued once.
+    let notices = || -> Vec<(String, String)> {
+        let mut stmt = db
+            .prepare("SELECT key, to_addrs FROM outbox WHERE purpose = 'pool_notice' ORDER BY key")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let queued = notices();
+    assert_eq!(
+        queued.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+        ["pool-returned/S2/2026-02-16", "pool-returned/S3/2026-02-16"]
+    );
+    assert!(
+        queued.iter().all(|(_, to)| to.contains("li.wei@")),
+        "{queued:?}"
+    );
+    sweep(&c, "2026-02-16");
+    assert_eq!(notices().len(), 2, "a second sweep queues nothing twice");
+}

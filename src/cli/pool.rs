@@ -130,9 +130,19 @@ pub fn run(cmd: PoolCommand, ctx: &Context, actor: &str) -> anyhow::Result<()> {
             Ok(())
         }
         PoolCommand::Sweep { clock, json } => {
+            if config.is_none() {
+                return Err(pool::PoolError::Off.into());
+            }
+            // The same sweep as the daemon's, with the owners' notices queued in the outbox.
+            let ob = crate::outbox::Outbound::new(&ctx.config)?;
+            let mut queued = crate::feeds::FeedReport::default();
             let tx = store.write()?;
-            let report = pool::sweep(&tx, config, clock.get()?)?;
+            let report = crate::feeds::pool::sweep_and_notify(&tx, &ob, clock.get()?, &mut queued)?
+                .expect("the pool is configured");
             tx.commit()?;
+            for e in &queued.errors {
+                eprintln!("warning: {}: {}", e.row, e.reason);
+            }
             if json {
                 return print_json(&report);
             }
@@ -141,6 +151,9 @@ pub fn run(cmd: PoolCommand, ctx: &Context, actor: &str) -> anyhow::Result<()> {
             }
             for (code, owner) in &report.returned {
                 println!("{code} returned from {owner} to the pool");
+            }
+            for (code, owner, why) in &report.kept {
+                println!("{code} stays with {owner}: {why}");
             }
             Ok(())
         }

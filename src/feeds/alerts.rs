@@ -129,7 +129,8 @@ pub fn quote(body: &str) -> String {
     out.join("\n")
 }
 
-/// Enqueues one internal email; false (and an error in the report) when it cannot be.
+/// Enqueues one alert to the owner and the finance managers; false (and an error in the
+/// report) when it cannot be.
 #[allow(clippy::too_many_arguments)]
 fn send(
     tx: &Connection,
@@ -141,8 +142,25 @@ fn send(
     subject: String,
     text: String,
 ) -> Result<bool, FeedsError> {
+    let to = super::finance_recipients(ob.config, owner);
+    queue_internal(tx, ob, report, row, key, "credit_alert", to, subject, text)
+}
+
+/// Enqueues one internal email (sent at once from the internal mailbox) to `to`; false (and
+/// an error in the report) when it cannot be.
+#[allow(clippy::too_many_arguments)]
+pub fn queue_internal(
+    tx: &Connection,
+    ob: &Outbound<'_>,
+    report: &mut FeedReport,
+    row: String,
+    key: String,
+    purpose: &str,
+    to: Vec<String>,
+    subject: String,
+    text: String,
+) -> Result<bool, FeedsError> {
     let config: &Config = ob.config;
-    let to = super::finance_recipients(config, owner);
     let Some(mailbox) = super::internal_mailbox(config) else {
         report.error(row, "no mailbox configured to send internal alerts from");
         return Ok(false);
@@ -156,7 +174,7 @@ fn send(
     }
     let email = NewEmail {
         key,
-        purpose: "credit_alert".into(),
+        purpose: purpose.into(),
         customer_id: None,
         contact_id: None,
         mailbox: mailbox.name.get_ref().clone(),

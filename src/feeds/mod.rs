@@ -9,11 +9,14 @@
 //! - [`alerts`]: credit holds (§5.3) and payment-fraud alerts → one internal email each to the
 //!   customer's owner and the finance managers.
 //!
+//! - [`pool`]: the public pool's daily sweep (公海, §3) → warnings and returns to the owner.
+//!
 //! Called before each delivery run: by the daemon's outbound task, by `outbox deliver`, and
 //! (letters only) by `dunning run`.
 
 pub mod alerts;
 pub mod dunning;
+pub mod pool;
 pub mod tickets;
 
 use chrono::{DateTime, Utc};
@@ -135,6 +138,7 @@ pub fn daemon_pass(
         for customer in &outcome.stopped {
             tracing::info!(%customer, "dunning stopped: overdue invoices cleared");
         }
+        pool_pass(store, ob, now)?;
     }
     let tx = store.write().map_err(OutboxError::from)?;
     let report = queue_all(&tx, ob, now)?;
@@ -149,6 +153,34 @@ pub fn daemon_pass(
         tracing::warn!(row = %e.row, reason = %e.reason, "could not queue");
     }
     Ok(report)
+}
+
+/// The daily pool sweep of the daemon, with its notices queued; a sweep error is logged
+/// (the rest of the pass goes on) and tried again the next day.
+fn pool_pass(
+    store: &mut crate::store::Store,
+    ob: &Outbound<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), FeedsError> {
+    let tx = store.write().map_err(OutboxError::from)?;
+    let mut report = FeedReport::default();
+    match pool::sweep_and_notify(&tx, ob, now, &mut report) {
+        Ok(Some(sweep)) => {
+            tx.commit()?;
+            for (code, owner, due) in &sweep.warned {
+                tracing::info!(%code, %owner, %due, "pool: owner warned");
+            }
+            for (code, owner) in &sweep.returned {
+                tracing::info!(%code, %owner, "pool: customer returned to the public pool");
+            }
+        }
+        Ok(None) => {}
+        Err(e) => tracing::warn!(error = %e, "public pool sweep failed; trying again tomorrow"),
+    }
+    for e in &report.errors {
+        tracing::warn!(row = %e.row, reason = %e.reason, "could not queue");
+    }
+    Ok(())
 }
 
 /// The mailbox internal notices are sent from (see [`FeedsConfig::internal_mailbox`]).
