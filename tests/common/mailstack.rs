@@ -183,6 +183,32 @@ impl MailStack {
         .unwrap_or_else(|e| panic!("IMAP login of {} failed: {e}", user.address))
     }
 
+    /// An OAuth2 bearer token for `user` that the stack's Dovecot accepts (XOAUTH2 and
+    /// OAUTHBEARER), valid for `valid_secs` from now (negative: already expired): a JWT signed
+    /// with the stack's HS256 key, the way a provider's token endpoint would issue one.
+    pub fn oauth2_token(&self, user: &TestUser, valid_secs: i64) -> String {
+        let key_file = self
+            .vars
+            .get("MAILSTACK_OAUTH2_KEY_FILE")
+            .expect("mailstack.env names MAILSTACK_OAUTH2_KEY_FILE (restart an older stack)");
+        let key = base64_decode(std::fs::read_to_string(key_file).unwrap().trim());
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        let header = base64url(br#"{"typ":"JWT","alg":"HS256"}"#);
+        let claims = format!(
+            r#"{{"sub":"{u}","email":"{u}","iat":{iat},"exp":{exp}}}"#,
+            u = user.address,
+            iat = now.min(now + valid_secs) - 5,
+            exp = now + valid_secs
+        );
+        let signed = format!("{header}.{}", base64url(claims.as_bytes()));
+        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &key);
+        let signature = ring::hmac::sign(&key, signed.as_bytes());
+        format!("{signed}.{}", base64url(signature.as_ref()))
+    }
+
     /// Appends `raw` to `folder` of `user`'s mailbox over IMAP.
     pub async fn append(&self, user: &TestUser, folder: &str, raw: &[u8]) {
         let mut session = self.login(user).await;
@@ -282,4 +308,43 @@ impl MailStack {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
+}
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Unpadded base64url (RFC 4648 §5), as JWTs use it.
+fn base64url(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | (*b as u32) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            let c = B64[(n >> (18 - 6 * i) & 63) as usize];
+            out.push(match c {
+                b'+' => '-',
+                b'/' => '_',
+                c => c as char,
+            });
+        }
+    }
+    out
+}
+
+/// Standard base64 with padding (the stack's key file).
+fn base64_decode(text: &str) -> Vec<u8> {
+    let mut bits = 0u32;
+    let mut count = 0;
+    let mut out = Vec::new();
+    for c in text.bytes().filter(|c| *c != b'=') {
+        let v = B64.iter().position(|b| *b == c).expect("base64 key") as u32;
+        bits = bits << 6 | v;
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+        }
+    }
+    out
 }
