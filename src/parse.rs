@@ -9,7 +9,7 @@
 
 mod skeleton;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use mail_parser::{Address, Encoding, HeaderName, Message, MessageParser, MimeHeaders, PartType};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -148,6 +148,14 @@ pub fn parse_mail(raw: &[u8]) -> Result<ParsedMail, ParseError> {
     })
 }
 
+/// A Date header outside 1900–2199 is a broken or hostile one: the message is kept with no
+/// date rather than with one that sorts it before or after everything else (and that the search
+/// index cannot represent: tantivy counts nanoseconds in an i64, so about 1677–2262). Found by
+/// fuzzing (issue 9).
+fn plausible_date(date: &DateTime<Utc>) -> bool {
+    (1900..2200).contains(&date.year())
+}
+
 /// Classic Mac OS mail (and some old gateways) ends lines with a bare CR; the MIME parser only
 /// knows LF and CRLF, so such a message had no header block and was refused as "not an email"
 /// (issue 9: 57 of 58 `sisimai-mac` cases of the torture corpus). When the first 4 KiB hold a
@@ -194,7 +202,8 @@ fn parse_unguarded(raw: &[u8]) -> Result<ParsedMail, ParseError> {
     }
     let date = message
         .date()
-        .and_then(|d| DateTime::from_timestamp(d.to_timestamp(), 0));
+        .and_then(|d| DateTime::from_timestamp(d.to_timestamp(), 0))
+        .filter(plausible_date);
 
     let mut addresses = Vec::new();
     let headers = [

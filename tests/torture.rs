@@ -84,3 +84,30 @@ fn bare_cr_is_only_rewritten_when_no_line_feed_is_present() {
     );
     assert_eq!(parsed.from().unwrap().address, "hans@hansa-tools.de");
 }
+
+#[test]
+fn a_date_beyond_what_the_index_can_hold_is_dropped_and_the_message_stays_searchable() {
+    let c = Company::new();
+    c.write("import/a/year-3000.eml", &fixture("year-3000.eml"));
+    let dir = c.dir.path().join("import/a");
+    let report = c.json(&[
+        "import",
+        "mail",
+        dir.to_str().unwrap(),
+        "--mailbox",
+        "li.wei",
+    ]);
+    assert_eq!(report["new_messages"], 1, "{report:#}");
+    let date: Option<String> = c
+        .db()
+        .query_row(
+            "SELECT date FROM messages WHERE message_id = 'year-3000-1@hansa-tools.de'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(date, None, "an implausible date is not kept");
+    let hits = c.json(&["search", "XR-200B"]);
+    assert_eq!(hits["total"], 1, "{hits:#}");
+    assert_eq!(hits["hits"][0]["subject"], "Far future date 远期日期");
+}

@@ -165,8 +165,12 @@ fn put(
         "outbound" => doc.add_text(f.direction, "out"),
         _ => {}
     }
+    // tantivy keeps nanoseconds in an i64 (years ~1677–2262) and overflows beyond; parsing
+    // already drops implausible dates, this guards rows stored before it did.
     if let Some(ts) = s.date.as_deref().and_then(timestamp) {
-        doc.add_date(f.date, DateTime::from_timestamp_secs(ts));
+        if ts.checked_mul(1_000_000_000).is_some() {
+            doc.add_date(f.date, DateTime::from_timestamp_secs(ts));
+        }
     }
     writer.add_document(doc)?;
     Ok(())
