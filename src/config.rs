@@ -93,8 +93,9 @@ pub struct Config {
     /// The optional Prometheus endpoint of the daemon (issue 9).
     #[serde(default)]
     pub metrics: crate::metrics::MetricsConfig,
+    /// The §7 performance figures and the emailed KPI report (issue 8).
     #[serde(default)]
-    pub reports: toml::Table,
+    pub reports: crate::kpi::ReportsConfig,
     /// Where the file was loaded from; relative paths in it are relative to its folder.
     #[serde(skip)]
     pub source_path: PathBuf,
@@ -749,6 +750,10 @@ impl Config {
                 let at = text.find(&format!("[{section}")).unwrap_or(0);
                 return Err(err(at..at, &format!("{section}.{key}"), message));
             }
+        }
+        if let Err((key, message)) = self.reports.check(&self.credit.base_currency) {
+            let at = text.find("[reports").unwrap_or(0);
+            return Err(err(at..at, &format!("reports.{key}"), message));
         }
         if let Err(message) = self.metrics.address() {
             let at = text.find("[metrics]").unwrap_or(0);

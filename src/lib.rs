@@ -21,6 +21,7 @@ pub mod dunning;
 pub mod feeds;
 pub mod index;
 pub mod ingest;
+pub mod kpi;
 pub mod leads;
 pub mod ledger;
 pub mod matching;

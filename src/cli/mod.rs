@@ -11,6 +11,7 @@ mod leads;
 mod mail;
 mod outbox;
 mod pool;
+mod report;
 mod rules;
 mod run;
 mod search;
@@ -117,6 +118,10 @@ pub enum Command {
     /// Periodic reports: `report complaints --period 2026-Q4` (§6.4).
     #[command(subcommand)]
     Report(tickets::ReportCommand),
+    /// A manager's score (0-100) of a person for a period (§7 supervisor rating).
+    Review(report::ReviewArgs),
+    /// A customer's rating (1-5) from a survey or visit (§4 satisfaction, §7 customer rating).
+    Survey(report::SurveyArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -238,7 +243,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             tickets::evaluate(&file, misses, json, &config)
         }
         Command::Tickets(cmd) => tickets::run(cmd, &open(config)?, &actor),
+        Command::Report(tickets::ReportCommand::Kpi(args)) => {
+            report::kpi(args, &open(config)?, &actor)
+        }
         Command::Report(cmd) => tickets::report(cmd, &open(config)?),
+        Command::Review(args) => report::review(args, &open(config)?, &actor),
+        Command::Survey(args) => report::survey(args, &open(config)?, &actor),
     }
 }
 

@@ -120,6 +120,8 @@ pub enum TicketsCommand {
 pub enum ReportCommand {
     /// Complaint analysis for a period (§6.4).
     Complaints(ComplaintsReportArgs),
+    /// Performance figures (§7) per salesperson, team and company: table, CSV, XLSX or HTML.
+    Kpi(super::report::KpiArgs),
 }
 
 /// Output formats of `report complaints`.
@@ -480,7 +482,11 @@ pub fn evaluate(
 
 /// Runs `report complaints`: computes the analysis and writes it in the chosen format.
 pub fn report(cmd: ReportCommand, ctx: &Context) -> anyhow::Result<()> {
-    let ReportCommand::Complaints(args) = cmd;
+    let args = match cmd {
+        ReportCommand::Complaints(args) => args,
+        // Dispatched by `cli::run` (it needs the acting user).
+        ReportCommand::Kpi(_) => anyhow::bail!("report kpi is run by cli::report::kpi"),
+    };
     let period = Period::parse(&args.period)?;
     let r = report::complaints(ctx.store.borrow().conn(), &period, &hours(ctx)?)?;
     let bytes: Vec<u8> = match args.format {

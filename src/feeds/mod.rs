@@ -110,6 +110,7 @@ pub fn queue_all(
     dunning::queue_letters(tx, ob, now, &mut report)?;
     tickets::queue_notices(tx, ob, now, &mut report)?;
     alerts::queue_alerts(tx, ob, &mut report)?;
+    crate::kpi::mail::queue_reports(tx, ob, now, &mut report)?;
     Ok(report)
 }
 

@@ -127,6 +127,24 @@ fn rule_matches(rule: &FollowupRule, c: &Cust) -> bool {
         && region_ok
 }
 
+/// Per customer id: the `every_days` of the first follow-up rule matching it (its class's
+/// cycle, §4 定期回访) — for follow-up compliance in the §7 figures.
+pub fn cycles(
+    conn: &Connection,
+    followups: &crate::outbox::config::FollowupsConfig,
+) -> rusqlite::Result<std::collections::HashMap<i64, u32>> {
+    Ok(customers(conn)?
+        .iter()
+        .filter_map(|c| {
+            followups
+                .rules
+                .iter()
+                .find(|r| rule_matches(r, c))
+                .map(|r| (c.id, r.every_days))
+        })
+        .collect())
+}
+
 /// The customer's first contact with an address: (contact id, address).
 fn contact(conn: &Connection, customer_id: i64) -> rusqlite::Result<Option<(i64, String)>> {
     conn.query_row(

@@ -637,4 +637,38 @@ ALTER TABLE dunning_letters ADD COLUMN outbox_id INTEGER REFERENCES outbox(id) O
 ALTER TABLE dunning_letters ADD COLUMN queued_at TEXT;
 ALTER TABLE ticket_notices ADD COLUMN outbox_id INTEGER REFERENCES outbox(id) ON DELETE SET NULL;
 "#,
+    // 10: §7 performance figures (issue 8): supervisors' reviews, customers' recorded ratings,
+    //     and the KPI reports queued per period and recipient (sent once).
+    r#"
+-- A manager's score (0-100) of a person for a period (2026-10, 2026-Q4, 2026); one per reviewer.
+CREATE TABLE kpi_reviews (
+    id          INTEGER PRIMARY KEY,
+    login       TEXT NOT NULL,
+    period      TEXT NOT NULL,
+    score       REAL NOT NULL CHECK (score BETWEEN 0 AND 100),
+    comment     TEXT,
+    reviewer    TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    UNIQUE (login, period, reviewer)
+);
+-- A customer's rating (1-5) from a survey or a visit (ticket ratings live on the ticket).
+CREATE TABLE customer_ratings (
+    id          INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    score       INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+    rated_at    TEXT NOT NULL,
+    comment     TEXT,
+    actor       TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX customer_ratings_customer ON customer_ratings(customer_id);
+-- The emailed KPI report: queued once per period and recipient.
+CREATE TABLE kpi_report_runs (
+    period      TEXT NOT NULL,
+    recipient   TEXT NOT NULL,
+    outbox_id   INTEGER REFERENCES outbox(id) ON DELETE SET NULL,
+    queued_at   TEXT NOT NULL,
+    PRIMARY KEY (period, recipient)
+);
+"#,
 ];
