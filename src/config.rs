@@ -163,6 +163,10 @@ pub struct DaemonConfig {
     /// Wait on the Inbox with IDLE when the server offers it (new mail within a second).
     #[serde(default = "default_true")]
     pub idle: bool,
+    /// Answer `tradewind search` on `<data_dir>/search.sock` with the index kept open
+    /// (issue 4: a search then costs milliseconds, not a process start).
+    #[serde(default = "default_true")]
+    pub search_socket: bool,
 }
 
 impl Default for DaemonConfig {
@@ -170,6 +174,7 @@ impl Default for DaemonConfig {
         DaemonConfig {
             poll_interval_secs: default_poll_interval(),
             idle: true,
+            search_socket: true,
         }
     }
 }

@@ -586,3 +586,125 @@ fn json_output_parses_and_carries_every_field() {
     assert_eq!(hit["from"], "jonas.weber@hansa-tools.de");
     assert_eq!(hit["customers"], serde_json::json!(["C001"]));
 }
+
+/// Runs `search ARGS --json` (as `actor`), returning the whole answer.
+fn answer(company: &Company, actor: Option<&str>, args: &[&str]) -> Value {
+    let mut full = Vec::new();
+    if let Some(a) = actor {
+        full.extend(["--as", a]);
+    }
+    full.push("search");
+    full.extend_from_slice(args);
+    full.extend(["--limit", "100"]);
+    company.json(&full)
+}
+
+/// Waits until the daemon answers searches (its socket accepts), up to 20 s.
+fn wait_for_socket(company: &Company, daemon: &common::cli::Background) {
+    let socket = company.dir.path().join("data/search.sock");
+    let started = std::time::Instant::now();
+    while std::os::unix::net::UnixStream::connect(&socket).is_err() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "the daemon never opened {}\n--- log\n{}",
+            socket.display(),
+            daemon.log_text()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn the_running_daemon_answers_searches_exactly_as_the_command_would() {
+    let c = company();
+    // No mailbox has IMAP settings: the daemon runs to answer searches.
+    let mut daemon = c.spawn_daemon();
+    wait_for_socket(&c, &daemon);
+
+    let cases: Vec<(Option<&str>, Vec<&str>)> = vec![
+        (None, vec!["质量问题"]),
+        (None, vec!["\"quality problem\""]),
+        (None, vec!["PO-2026-0113"]),
+        (None, vec!["buyer@acme.de"]),
+        (
+            None,
+            vec!["payment", "--from", "2026-01-15", "--to", "2026-02-28"],
+        ),
+        (None, vec!["", "--customer", "C001", "--sort", "relevance"]),
+        (Some("li.wei"), vec![""]),
+        (Some("zhang.min"), vec!["质量 OR quality"]),
+        (Some("zhao.lei"), vec![""]),
+    ];
+    for (actor, args) in &cases {
+        let remote = answer(&c, *actor, args);
+        let mut local_args = args.clone();
+        local_args.push("--local");
+        let local = answer(&c, *actor, &local_args);
+        assert_eq!(remote["via"], "daemon", "{actor:?} {args:?}: {remote}");
+        assert_eq!(local["via"], "process", "{actor:?} {args:?}: {local}");
+        assert_eq!(remote["total"], local["total"], "{actor:?} {args:?}");
+        assert_eq!(remote["hits"], local["hits"], "{actor:?} {args:?}");
+    }
+    // The scope is the asker's: a salesperson still sees only their own mail.
+    assert_eq!(hits(&c, Some("li.wei"), &["buyer@acme.de"]), set(&[]));
+
+    // The request's own mistakes are the same errors as in-process, exit code 1.
+    for (args, expected) in [
+        (vec!["search", "from:"], "cannot understand the query"),
+        (
+            vec!["search", "x", "--from", "2026-13-01"],
+            "bad date '2026-13-01'",
+        ),
+        (
+            vec!["search", "x", "--customer", "C404"],
+            "no customer with code 'C404'",
+        ),
+        (
+            vec!["--as", "li.wie", "search", "payment"],
+            "'li.wie' is not a user",
+        ),
+    ] {
+        let out = c.run(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", describe(&out));
+        let err = common::cli::stderr(&out);
+        assert!(err.contains(expected), "{args:?}: {}", describe(&out));
+    }
+
+    // Mail imported while the daemon runs is found through it at once.
+    c.write(
+        "late/cur/1.x.host:2,S",
+        &eml(&Mail {
+            from: "Jonas Weber <jonas.weber@hansa-tools.de>",
+            to: "li.wei@seawind-trade.cn",
+            date: "2 Apr 2026 09:00:00 +0000",
+            subject: "Container seal broken 封条破损",
+            id: "late@hansa-tools.de",
+            body: "The container seal was broken on arrival.",
+            attachment: None,
+        }),
+    );
+    let late = c.dir.path().join("late");
+    c.ok(&[
+        "import",
+        "mail",
+        late.to_str().unwrap(),
+        "--mailbox",
+        "li.wei",
+    ]);
+    let found = answer(&c, None, &["封条"]);
+    assert_eq!(found["via"], "daemon");
+    assert_eq!(found["total"], 1, "{found}");
+
+    // A killed daemon leaves its socket behind: searches run in-process, nothing fails.
+    daemon.kill();
+    let after = answer(&c, None, &["封条"]);
+    assert_eq!(after["via"], "process");
+    assert_eq!(after["total"], 1);
+
+    // A new daemon replaces the stale socket; a clean stop removes it.
+    let mut daemon = c.spawn_daemon();
+    wait_for_socket(&c, &daemon);
+    assert_eq!(answer(&c, None, &["PO-2026-0113"])["via"], "daemon");
+    assert_eq!(daemon.terminate(), Some(0), "{}", daemon.log_text());
+    assert!(!c.dir.path().join("data/search.sock").exists());
+}

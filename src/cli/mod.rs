@@ -204,7 +204,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Rules(cmd) => rules::run(cmd, &open(config)?, &actor),
         Command::Pool(cmd) => pool::run(cmd, &open(config)?, &actor),
         Command::Users(cmd) => customers::users(cmd, &open(config)?),
-        Command::Search(args) => search::search(args, &open(config)?, &actor),
+        Command::Search(args) => search::search(args, config, &actor),
         Command::Reindex(args) => search::reindex(args, &open(config)?),
         Command::Run(args) => run::run(args, open(config)?),
         Command::Status(args) => status::run(args, &open(config)?),

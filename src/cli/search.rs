@@ -4,7 +4,11 @@ use clap::Args;
 use std::io::IsTerminal;
 
 use super::{print_json, table, Context};
-use crate::index::{self, IndexError, Indexer, Scope, SearchRequest, Sort};
+use std::path::Path;
+
+use crate::config::Config;
+use crate::index::remote::{self, Request};
+use crate::index::{self, IndexError, Indexer, Scope, SearchRequest, SearchResults, Sort};
 use crate::progress::Progress;
 
 #[derive(Debug, Args)]
@@ -35,6 +39,10 @@ pub struct SearchArgs {
     limit: usize,
     #[arg(long)]
     json: bool,
+    /// Search in this process even when the daemon answers searches (it keeps the index
+    /// open, so asking it is faster; this catches the index up first).
+    #[arg(long)]
+    local: bool,
 }
 
 #[derive(Debug, Args)]
@@ -59,11 +67,35 @@ fn open_caught_up(ctx: &Context) -> anyhow::Result<Indexer> {
     Ok(indexer)
 }
 
-pub fn search(args: SearchArgs, ctx: &Context, actor: &str) -> anyhow::Result<()> {
-    let indexer = open_caught_up(ctx)?;
-    let store = ctx.store.borrow();
-    let scope = Scope::resolve(&ctx.config, store.conn(), actor)?;
-    let req = SearchRequest {
+/// Runs a search through the daemon when one answers (issue 4: it keeps the index and the
+/// database open), else in this process.
+pub fn search(args: SearchArgs, config: Option<&Path>, actor: &str) -> anyhow::Result<()> {
+    let config = Config::load(&Config::locate(config)?)?;
+    let (json, local) = (args.json, args.local);
+    let request = Request {
+        actor: actor.to_string(),
+        search: request(args),
+    };
+    let remote = if local {
+        None
+    } else {
+        remote::ask(&config.store.data_dir, &request)?
+    };
+    let results = match remote {
+        Some(results) => results,
+        None => {
+            let ctx = super::open_with(config)?;
+            let indexer = open_caught_up(&ctx)?;
+            let store = ctx.store.borrow();
+            let scope = Scope::resolve(&ctx.config, store.conn(), actor)?;
+            indexer.search(&store, &scope, &request.search)?
+        }
+    };
+    print_results(&results, json)
+}
+
+fn request(args: SearchArgs) -> SearchRequest {
+    SearchRequest {
         query: args.query,
         customer: args.customer,
         owner: args.owner,
@@ -73,10 +105,12 @@ pub fn search(args: SearchArgs, ctx: &Context, actor: &str) -> anyhow::Result<()
         direction: args.direction,
         sort: args.sort,
         limit: args.limit,
-    };
-    let results = indexer.search(&store, &scope, &req)?;
-    if args.json {
-        return print_json(&results);
+    }
+}
+
+fn print_results(results: &SearchResults, json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(results);
     }
     let (open, close) = if std::io::stdout().is_terminal() {
         ("\x1b[1;33m", "\x1b[0m")

@@ -20,6 +20,7 @@ pub mod idle;
 pub mod index;
 pub mod notify;
 pub mod outbound;
+pub mod search;
 pub mod status;
 
 use std::sync::Arc;
@@ -52,8 +53,9 @@ pub enum DaemonError {
     /// The database writer thread died.
     #[error(transparent)]
     WorkerGone(#[from] WorkerGone),
-    /// No mailbox has `[mailboxes.imap]` settings: there is nothing to run.
-    #[error("no mailbox in {0} has [mailboxes.imap] settings: nothing for the daemon to do")]
+    /// No mailbox has `[mailboxes.imap]` settings and the search socket is off: there is
+    /// nothing to run.
+    #[error("no mailbox in {0} has [mailboxes.imap] settings and [daemon] search_socket is off: nothing for the daemon to do")]
     NothingToDo(String),
     /// Installing the SIGTERM/SIGINT handlers failed.
     #[error("cannot listen for SIGTERM/SIGINT: {0}")]
@@ -172,9 +174,12 @@ pub async fn run_until(
         .map(|m| m.name.get_ref().clone())
         .collect();
     if mailboxes.is_empty() {
-        return Err(DaemonError::NothingToDo(
-            config.source_path.display().to_string(),
-        ));
+        if !config.daemon.search_socket {
+            return Err(DaemonError::NothingToDo(
+                config.source_path.display().to_string(),
+            ));
+        }
+        tracing::info!("no mailbox has [mailboxes.imap] settings: serving searches only");
     }
     for m in config.mailboxes.iter().filter(|m| m.imap.is_none()) {
         tracing::info!(mailbox = %m.name.get_ref(), "no [mailboxes.imap] settings; not watched");
@@ -225,6 +230,25 @@ pub async fn run_until(
                 ));
             }
             Err(e) => tracing::error!(listen = %addr, error = %e, "cannot serve metrics"),
+        }
+    }
+    // Issue 4: searches answered with the index kept open (`tradewind search` asks here first).
+    if shared.config.daemon.search_socket {
+        match search::bind(&shared.config.store.data_dir) {
+            Ok(Some(socket)) => {
+                tasks.spawn(search::serve(
+                    socket,
+                    Arc::new(shared.config.clone()),
+                    stop_rx.clone(),
+                ));
+            }
+            Ok(None) => tracing::warn!(
+                data_dir = %shared.config.store.data_dir.display(),
+                "another process already answers searches for this data directory; not serving them"
+            ),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot open the search socket; searches run in-process")
+            }
         }
     }
     // §6: SLA breaches become notices for the outbox, once each.

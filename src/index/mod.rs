@@ -15,7 +15,9 @@
 //! - [`writer`]: SQLite → documents; catch-up and rebuild.
 //! - [`search`]: queries, filters, snippets; the customer timeline.
 //! - [`scope`]: who may see what (`--as USER`).
+//! - [`remote`]: asking the running daemon, which keeps the index open, to search.
 
+pub mod remote;
 pub mod schema;
 pub mod scope;
 pub mod search;
@@ -45,6 +47,8 @@ pub enum IndexError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("search index {path} cannot be read ({reason}); `tradewind reindex` rebuilds it")]
+    Unusable { path: PathBuf, reason: String },
     #[error("search index {path} is being written by another tradewind process (the daemon?); try again when it is done")]
     Busy { path: PathBuf },
     #[error("cannot understand the query '{query}': {reason}")]
@@ -100,6 +104,31 @@ impl Indexer {
                 Indexer::create(dir, fields)
             }
         }
+    }
+
+    /// Opens the index under `data_dir` for searching only: never creates, repairs or writes
+    /// anything (the daemon's search socket; the index feeder owns rebuilding).
+    pub fn open_for_search(data_dir: &Path) -> Result<Indexer, IndexError> {
+        let dir = index_dir(data_dir);
+        let fields = Fields::new();
+        let (index, reader) =
+            open_existing(&dir, &fields).map_err(|reason| IndexError::Unusable {
+                path: dir.clone(),
+                reason,
+            })?;
+        Ok(Indexer {
+            dir,
+            index,
+            fields,
+            reader,
+            fresh: false,
+        })
+    }
+
+    /// Picks up what was committed since the reader was opened or last reloaded (by this or
+    /// another process).
+    pub fn reload(&self) -> Result<(), IndexError> {
+        self.reader.reload().map_err(|e| self.tantivy_err(e))
     }
 
     /// Creates an empty index in `dir`, replacing whatever is there.

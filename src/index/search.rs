@@ -10,7 +10,7 @@
 
 use chrono::{NaiveDate, TimeDelta};
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::ops::Bound;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
@@ -29,7 +29,7 @@ const SNIPPET_BYTES: usize = 240;
 const LEAD_CHARS: usize = 100;
 
 /// How hits are ordered.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Sort {
     /// Newest first.
@@ -39,8 +39,9 @@ pub enum Sort {
     Relevance,
 }
 
-/// A search: the query text plus filters, as `tradewind search` takes them.
-#[derive(Debug, Clone, Default)]
+/// A search: the query text plus filters, as `tradewind search` takes them (and as the
+/// daemon's search socket receives them, [`super::remote`]).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct SearchRequest {
     /// Query text in the query syntax; empty means every message.
     pub query: String,
@@ -60,7 +61,7 @@ pub struct SearchRequest {
 }
 
 /// A piece of a body with the matched words marked.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Snippet {
     /// The text, whitespace collapsed.
     pub text: String,
@@ -96,7 +97,7 @@ impl Snippet {
 }
 
 /// One message found.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SearchHit {
     pub id: i64,
     pub date: Option<String>,
@@ -113,7 +114,7 @@ pub struct SearchHit {
 }
 
 /// The hits of a search and how many matched in all.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SearchResults {
     /// Messages matching in the index (before `limit`).
     pub total: usize,
@@ -121,6 +122,10 @@ pub struct SearchResults {
     /// Time spent in the search itself (query, collect, fetch hits, snippets), in µs:
     /// what the benchmark reports beside whole command runs.
     pub micros: u64,
+    /// Who ran the search: `"daemon"` (through its socket, [`super::remote`]) or
+    /// `"process"` (the command itself).
+    #[serde(default)]
+    pub via: String,
 }
 
 impl Indexer {
@@ -154,6 +159,16 @@ impl Indexer {
             ))
         };
         if let Some(c) = &req.customer {
+            // A mistyped code is an error, not an empty result that looks like "no mail".
+            let known: bool = store
+                .conn()
+                .prepare_cached(
+                    "SELECT EXISTS(SELECT 1 FROM customers WHERE code = ?1 COLLATE NOCASE)",
+                )?
+                .query_row([c], |r| r.get(0))?;
+            if !known {
+                return Err(IndexError::UnknownCustomer(c.clone()));
+            }
             must.push((Occur::Must, key(f.customer, c)));
         }
         if let Some(o) = &req.owner {
@@ -254,6 +269,7 @@ impl Indexer {
             total,
             hits,
             micros: started.elapsed().as_micros() as u64,
+            via: "process".into(),
         })
     }
 }

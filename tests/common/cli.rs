@@ -96,9 +96,75 @@ impl Company {
         path
     }
 
+    /// Starts `tradewind run` on this company in the background, logging to `daemon.log`;
+    /// killed when the guard drops.
+    pub fn spawn_daemon(&self) -> Background {
+        let log = self.dir.path().join("daemon.log");
+        let child = Command::new(env!("CARGO_BIN_EXE_tradewind"))
+            .args(["--config", self.config.to_str().unwrap(), "-v", "run"])
+            .current_dir(self.dir.path())
+            .env_remove("TRADEWIND_CONFIG")
+            .stdout(std::fs::File::create(&log).unwrap())
+            .stderr(std::fs::File::options().append(true).open(&log).unwrap())
+            .spawn()
+            .expect("starting tradewind run");
+        Background {
+            child: Some(child),
+            log,
+        }
+    }
+
     /// The database file.
     pub fn db(&self) -> rusqlite::Connection {
         rusqlite::Connection::open(self.dir.path().join("data/tradewind.db")).unwrap()
+    }
+}
+
+/// A `tradewind` process running in the background; killed (SIGKILL) when dropped.
+pub struct Background {
+    child: Option<std::process::Child>,
+    log: PathBuf,
+}
+
+impl Background {
+    /// Its output so far.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// SIGKILL, as a crash would: no clean-up runs.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// SIGTERM, then waits for the exit (panics after 10 s); returns the exit code.
+    pub fn terminate(&mut self) -> Option<i32> {
+        let mut child = self.child.take().expect("running");
+        let sent = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(sent.success(), "kill -TERM failed");
+        let started = std::time::Instant::now();
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                return status.code();
+            }
+            if started.elapsed() > std::time::Duration::from_secs(10) {
+                let _ = child.kill();
+                panic!("no exit 10 s after SIGTERM\n--- log\n{}", self.log_text());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        self.kill();
     }
 }
 
