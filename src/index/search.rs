@@ -231,6 +231,8 @@ impl Indexer {
         };
         let mut snippets = SnippetGenerator::create(&searcher, &*text_query, f.body).map_err(tv)?;
         snippets.set_max_num_chars(SNIPPET_BYTES);
+        let mut body_terms = false;
+        text_query.query_terms(&mut |term, _| body_terms |= term.field() == f.body);
         let conn = store.conn();
         let mut hits = Vec::with_capacity(found.len());
         for (score, address) in found {
@@ -255,12 +257,16 @@ impl Indexer {
                 continue; // deleted from the store since it was indexed
             };
             hit.score = score;
-            hit.snippet = snippet(&snippets, &head);
-            if hit.snippet.highlights.is_empty() && !whole {
-                // The match lies beyond the head: read and scan the whole body (rare).
+            hit.snippet = if body_terms {
+                snippet(&snippets, &head)
+            } else {
+                lead(&head) // the query has no words for the body (from:, customer:, dates)
+            };
+            if body_terms && hit.snippet.highlights.is_empty() && !whole {
+                // The match lies beyond the head (or only in the subject): scan more of it.
                 let body: String = conn
-                    .prepare_cached("SELECT body_text FROM messages WHERE id = ?1")?
-                    .query_row([id], |r| r.get(0))?;
+                    .prepare_cached("SELECT substr(body_text, 1, ?2) FROM messages WHERE id = ?1")?
+                    .query_row(params![id, SNIPPET_SCAN_CHARS], |r| r.get(0))?;
                 hit.snippet = snippet(&snippets, &body);
             }
             hits.push(hit);
@@ -283,9 +289,14 @@ fn day(option: &'static str, value: &str) -> Result<NaiveDate, IndexError> {
 
 /// Characters of a body read for its snippet at first. A whole body can be a megabyte (a
 /// mailing-list digest), and tokenising it for every hit was most of a search's time
-/// (issue 4); the match is nearly always near the top, and when it is not the whole body is
-/// read after all.
-const SNIPPET_HEAD_CHARS: i64 = 8192;
+/// (issue 4); the match is nearly always near the top, and when it is not, up to
+/// [`SNIPPET_SCAN_CHARS`] are read after all.
+const SNIPPET_HEAD_CHARS: i64 = 4096;
+
+/// Characters of a body scanned for a snippet when its head has no match; beyond them a hit
+/// shows the body's beginning (a word found only in the subject would otherwise cost a
+/// whole megabyte digest per hit).
+const SNIPPET_SCAN_CHARS: i64 = 65_536;
 
 /// The hit's fields from SQLite, the head of its body for the snippet, and whether that
 /// head is the whole body.
@@ -328,10 +339,15 @@ fn words(s: Option<String>) -> Vec<String> {
 fn snippet(generator: &SnippetGenerator, body: &str) -> Snippet {
     let found = generator.snippet(body);
     if found.highlighted().is_empty() {
-        let lead: String = body.chars().take(LEAD_CHARS).collect();
-        return collapse(&lead, &[]);
+        return lead(body);
     }
     collapse(found.fragment(), found.highlighted())
+}
+
+/// The beginning of `body`, nothing highlighted.
+fn lead(body: &str) -> Snippet {
+    let lead: String = body.chars().take(LEAD_CHARS).collect();
+    collapse(&lead, &[])
 }
 
 /// Collapses whitespace runs to one space and turns byte ranges into char ranges.

@@ -40,38 +40,111 @@ pub fn key_analyzer() -> TextAnalyzer {
 pub struct MixedTokenizer;
 
 impl Tokenizer for MixedTokenizer {
-    type TokenStream<'a> = MixedTokenStream;
+    type TokenStream<'a> = MixedTokenStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> MixedTokenStream {
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> MixedTokenStream<'a> {
         MixedTokenStream {
-            tokens: tokenize(text),
-            next: 0,
+            text,
+            cursor: 0,
+            pending: None,
+            paired: false,
+            token: Token::default(),
+            count: 0,
         }
     }
 }
 
-/// The tokens of one text, produced up front (texts are one email at a time).
-pub struct MixedTokenStream {
-    tokens: Vec<Token>,
-    next: usize,
+/// The tokens of one text, produced as they are read: one [`Token`] whose text buffer is
+/// reused, so tokenising a body allocates nothing per token (indexing and snippets spend
+/// most of their time here).
+pub struct MixedTokenStream<'a> {
+    text: &'a str,
+    /// Byte offset of the next character not yet read.
+    cursor: usize,
+    /// Inside a CJK run: the last character read and its offset, waiting for a partner.
+    pending: Option<(usize, char)>,
+    /// Whether the current CJK run has produced a bigram yet (else its lone character is
+    /// a unigram).
+    paired: bool,
+    token: Token,
+    /// Tokens produced so far: the next token's position.
+    count: usize,
 }
 
-impl TokenStream for MixedTokenStream {
+impl MixedTokenStream<'_> {
+    /// The next character (full-width ASCII narrowed) and its byte length, unread.
+    fn peek(&self) -> Option<(char, usize)> {
+        let c = self.text[self.cursor..].chars().next()?;
+        Some((narrow(c), c.len_utf8()))
+    }
+
+    /// Makes the current token span `from..to` with the text the caller put in the buffer.
+    fn emit(&mut self, from: usize, to: usize) -> bool {
+        self.token.offset_from = from;
+        self.token.offset_to = to;
+        self.token.position = self.count;
+        self.token.position_length = 1;
+        self.count += 1;
+        true
+    }
+}
+
+impl TokenStream for MixedTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        if self.next < self.tokens.len() {
-            self.next += 1;
-            true
-        } else {
-            false
+        loop {
+            if let Some((from, previous)) = self.pending {
+                match self.peek() {
+                    Some((c, len)) if class(c) == Class::Cjk => {
+                        self.token.text.clear();
+                        self.token.text.push(previous);
+                        self.token.text.push(c);
+                        self.pending = Some((self.cursor, c));
+                        self.paired = true;
+                        self.cursor += len;
+                        return self.emit(from, self.cursor);
+                    }
+                    _ => {
+                        self.pending = None;
+                        if !self.paired {
+                            self.token.text.clear();
+                            self.token.text.push(previous);
+                            return self.emit(from, from + previous.len_utf8());
+                        }
+                    }
+                }
+            }
+            let Some((c, len)) = self.peek() else {
+                return false;
+            };
+            match class(c) {
+                Class::Other => self.cursor += len,
+                Class::Cjk => {
+                    self.pending = Some((self.cursor, c));
+                    self.paired = false;
+                    self.cursor += len;
+                }
+                Class::Word => {
+                    let from = self.cursor;
+                    self.token.text.clear();
+                    while let Some((c, len)) = self.peek() {
+                        if class(c) != Class::Word {
+                            break;
+                        }
+                        self.token.text.push(c);
+                        self.cursor += len;
+                    }
+                    return self.emit(from, self.cursor);
+                }
+            }
         }
     }
 
     fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
+        &self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
+        &mut self.token
     }
 }
 
@@ -112,53 +185,13 @@ fn narrow(c: char) -> char {
 }
 
 /// The tokens of `text`, with byte offsets into `text` and consecutive positions.
+#[cfg(test)]
 fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokenizer = MixedTokenizer;
+    let mut stream = tokenizer.token_stream(text);
     let mut tokens = Vec::new();
-    let mut position = 0;
-    let chars: Vec<(usize, char)> = text.char_indices().map(|(i, c)| (i, narrow(c))).collect();
-    let end_of = |k: usize| chars.get(k).map_or(text.len(), |&(i, _)| i);
-    let mut k = 0;
-    while k < chars.len() {
-        let kind = class(chars[k].1);
-        let start = k;
-        while k < chars.len() && class(chars[k].1) == kind {
-            k += 1;
-        }
-        match kind {
-            Class::Other => {}
-            Class::Word => {
-                tokens.push(Token {
-                    offset_from: chars[start].0,
-                    offset_to: end_of(k),
-                    position,
-                    text: chars[start..k].iter().map(|&(_, c)| c).collect(),
-                    position_length: 1,
-                });
-                position += 1;
-            }
-            Class::Cjk if k - start == 1 => {
-                tokens.push(Token {
-                    offset_from: chars[start].0,
-                    offset_to: end_of(k),
-                    position,
-                    text: chars[start].1.to_string(),
-                    position_length: 1,
-                });
-                position += 1;
-            }
-            Class::Cjk => {
-                for j in start..k - 1 {
-                    tokens.push(Token {
-                        offset_from: chars[j].0,
-                        offset_to: end_of(j + 2),
-                        position,
-                        text: [chars[j].1, chars[j + 1].1].iter().collect(),
-                        position_length: 1,
-                    });
-                    position += 1;
-                }
-            }
-        }
+    while stream.advance() {
+        tokens.push(stream.token().clone());
     }
     tokens
 }
@@ -229,6 +262,19 @@ mod tests {
         assert_eq!(
             texts("订单PO-2026-0113已发货"),
             ["订单", "po", "2026", "0113", "已发", "发货"]
+        );
+    }
+
+    #[test]
+    fn runs_end_cleanly_at_every_boundary() {
+        assert_eq!(texts("ok货"), ["ok", "货"]);
+        assert_eq!(texts("货ok"), ["货", "ok"]);
+        assert_eq!(texts("质量ok问"), ["质量", "ok", "问"]);
+        assert_eq!(texts("问 题"), ["问", "题"]);
+        let p = positions("a 质量问 b");
+        assert_eq!(
+            p.iter().map(|t| (t.1, t.2, t.3)).collect::<Vec<_>>(),
+            [(0, 0, 1), (1, 2, 8), (2, 5, 11), (3, 12, 13)]
         );
     }
 
