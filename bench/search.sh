@@ -11,7 +11,8 @@
 # The Maildir is built in WORKDIR (never in the repository) from ../shared/corpora
 # (usrp-users and spamassassin: 11,718 real messages). Beyond that it repeats
 # them with a copy number in the Message-ID and an X-Bench-Copy header, so every
-# message is distinct for all three tools. Needs: notmuch, maildir-utils (mu), perl.
+# message is distinct for all three tools. Needs: notmuch, maildir-utils (mu), perl,
+# python3-notmuch2 (Debian's libnotmuch bindings, for notmuch's in-process query time).
 set -euo pipefail
 
 N=${1:-100000}
@@ -23,6 +24,7 @@ RUNS=${RUNS:-7}
 for tool in notmuch mu perl; do
     command -v $tool >/dev/null || { echo "bench: $tool is missing (apt-get install notmuch maildir-utils)" >&2; exit 2; }
 done
+/usr/bin/python3 -c 'import notmuch2' 2>/dev/null || { echo "bench: python3-notmuch2 is missing (apt-get install python3-notmuch2)" >&2; exit 2; }
 
 if [[ -n "${BENCH_BIN:-}" ]]; then
     TW=$BENCH_BIN
@@ -156,6 +158,8 @@ for q in "${QUERIES[@]}"; do
     ALL_IN+=("$in_ms")
     tw_ms=$(time_runs "$TW" --config "$WORK/tw/tradewind.toml" search "${twargs[@]}" --limit 20)
     nm_ms=$(time_runs notmuch search --limit=20 -- "$nmq")
+    nm_in=$(nm_inproc "$nmq")
+    ALL_NI+=("$nm_in")
     mu_ms=$(time_runs mu find --muhome="$MUHOME" --maxnum=20 -- "$muq")
     ALL_TW+=("$tw_ms"); ALL_NM+=("$nm_ms")
     printf '%-16s %12s %12s %12s %12s %9s %9s %9s\n' "$name" "$in_ms" "$tw_ms" "$nm_ms" "$mu_ms" "$tw_hits" "$nm_hits" "$mu_hits"
@@ -163,8 +167,9 @@ done
 TW_MED=$(printf '%s\n' "${ALL_TW[@]}" | median)
 NM_MED=$(printf '%s\n' "${ALL_NM[@]}" | median)
 IN_MED=$(printf '%s\n' "${ALL_IN[@]}" | median)
+NI_MED=$(printf '%s\n' "${ALL_NI[@]}" | median)
 echo
-echo "median query inside tradewind (search + hits + snippets, no process start): ${IN_MED} ms"
+echo "median query in-process (no process start): tradewind ${IN_MED} ms (search, hits, snippets), notmuch ${NI_MED} ms (count, 20 hits); ratio $(ratio "$NI_MED" "$IN_MED")x"
 echo
 echo "median query: tradewind ${TW_MED} ms, notmuch ${NM_MED} ms (ratio $(ratio "$NM_MED" "$TW_MED")x); indexing: notmuch $(ratio $NM_MS $TW_MS)x, mu $(ratio $MU_MS $TW_MS)x tradewind's time"
 echo "(query times are whole command runs: process start, opening the store and index, search, printing 20 hits)"

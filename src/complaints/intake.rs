@@ -101,6 +101,13 @@ impl Intake {
         if m.is_list || m.is_auto || m.direction == "internal" {
             return Ok(None);
         }
+        if m.direction == "inbound" && m.customer_id.is_none() {
+            return Ok(None); // only customers' mail becomes or joins a ticket
+        }
+        let mut m = m;
+        m.body = tx
+            .prepare_cached("SELECT body_text FROM messages WHERE id = ?1")?
+            .query_row([message_id], |r| r.get(0))?;
         let thread_ticket = self.thread_ticket(tx, &m)?;
         if m.direction == "outbound" {
             let Some(t) = thread_ticket else {
@@ -392,6 +399,7 @@ struct Msg {
     direction: String,
     date: String,
     subject: String,
+    /// Read only once the message is known to matter (most mail is no customer's).
     body: String,
     from_addr: Option<String>,
     is_list: bool,
@@ -401,7 +409,7 @@ struct Msg {
 
 fn load_message(tx: &Connection, id: i64) -> rusqlite::Result<Option<Msg>> {
     tx.prepare_cached(
-        "SELECT m.id, m.direction, COALESCE(m.date, m.stored_at), m.subject, m.body_text, m.from_addr,
+        "SELECT m.id, m.direction, COALESCE(m.date, m.stored_at), m.subject, '', m.from_addr,
                 m.is_list, m.is_auto,
                 (SELECT mc.customer_id FROM message_customers mc WHERE mc.message_id = m.id
                  ORDER BY CASE mc.rule WHEN 'contact_address' THEN 0 WHEN 'thread' THEN 1

@@ -277,22 +277,36 @@ pub struct PaymentAlert {
 /// Checks one freshly stored and matched message; records alerts (idempotent per message and
 /// kind). Only inbound mail is checked. Returns how many alerts were added.
 pub fn check_message(tx: &Connection, message_id: i64) -> rusqlite::Result<usize> {
-    let (direction, subject, body): (String, String, String) = tx.query_row(
-        "SELECT direction, subject, body_text FROM messages WHERE id = ?1",
-        [message_id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
+    let (direction, subject, body): (String, String, String) = tx
+        .prepare_cached("SELECT direction, subject, body_text FROM messages WHERE id = ?1")?
+        .query_row([message_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     if direction != "inbound" {
         return Ok(0);
     }
+    record(tx, message_id, scan(&subject, &body).as_deref())
+}
+
+/// The part of the check that needs only the text: the sentence announcing changed bank
+/// details, if any. The sync runs it where messages are parsed, in parallel, so the single
+/// database writer only records the result ([`record`]).
+pub fn scan(subject: &str, body: &str) -> Option<String> {
+    bank_change_sentence(&format!("{subject}\n{body}"))
+}
+
+/// Records the alerts of one stored, matched, inbound message whose text [`scan`] found
+/// `bank_change` in (idempotent per message and kind); returns how many were added.
+pub fn record(
+    tx: &Connection,
+    message_id: i64,
+    bank_change: Option<&str>,
+) -> rusqlite::Result<usize> {
     let now = crate::store::now();
     let mut added = 0;
-    let matched: Option<i64> = tx
-        .prepare_cached("SELECT customer_id FROM message_customers WHERE message_id = ?1 ORDER BY customer_id LIMIT 1")?
-        .query_row([message_id], |r| r.get(0))
-        .ok();
-    let text = format!("{subject}\n{body}");
-    if let Some(sentence) = bank_change_sentence(&text) {
+    if let Some(sentence) = bank_change {
+        let matched: Option<i64> = tx
+            .prepare_cached("SELECT customer_id FROM message_customers WHERE message_id = ?1 ORDER BY customer_id LIMIT 1")?
+            .query_row([message_id], |r| r.get(0))
+            .ok();
         added += tx.execute(
             "INSERT OR IGNORE INTO payment_alerts (message_id, customer_id, kind, evidence, raised_at)
              VALUES (?1, ?2, 'bank_change', ?3, ?4)",

@@ -177,7 +177,6 @@ struct MessageFacts {
     date: Option<String>,
     in_reply_to: String,
     refs: String,
-    body: String,
     addresses: Vec<(String, String)>,
 }
 
@@ -250,8 +249,11 @@ impl Matcher {
         let mut platform_note = None;
         let participants: Vec<String> = match from.and_then(platforms::platform_of) {
             Some(_) => {
-                let buyer = platforms::parse_inquiry(from.unwrap_or_default(), &facts.body)
-                    .and_then(|inq| {
+                let body: String = conn
+                    .prepare_cached("SELECT body_text FROM messages WHERE id = ?1")?
+                    .query_row([message_id], |r| r.get(0))?;
+                let buyer =
+                    platforms::parse_inquiry(from.unwrap_or_default(), &body).and_then(|inq| {
                         platform_note = Some(inq.platform.name());
                         inq.buyer.email
                     });
@@ -721,7 +723,7 @@ fn put(found: &mut BTreeMap<i64, Match>, customer_id: i64, rule: Rule, evidence:
 fn load_facts(conn: &Connection, message_id: i64) -> rusqlite::Result<MessageFacts> {
     let mut facts = conn
         .prepare_cached(
-            "SELECT direction, is_list, subject, date, COALESCE(in_reply_to, ''), COALESCE(refs, ''), body_text
+            "SELECT direction, is_list, subject, date, COALESCE(in_reply_to, ''), COALESCE(refs, '')
              FROM messages WHERE id = ?1",
         )?
         .query_row([message_id], |r| {
@@ -732,7 +734,6 @@ fn load_facts(conn: &Connection, message_id: i64) -> rusqlite::Result<MessageFac
                 date: r.get(3)?,
                 in_reply_to: r.get(4)?,
                 refs: r.get(5)?,
-                body: r.get(6)?,
                 addresses: Vec::new(),
             })
         })?;

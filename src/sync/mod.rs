@@ -525,6 +525,9 @@ enum Parsed {
         truncated: bool,
         /// SHA-256 of each attachment, when archived.
         archived: Vec<String>,
+        /// The sentence announcing changed bank details (§5 payment-fraud watch), found
+        /// here rather than by the single database writer.
+        bank_change: Option<String>,
     },
     Failed {
         uid: u32,
@@ -572,11 +575,13 @@ async fn parse_and_store(
                         }
                         _ => Vec::new(),
                     };
+                    let bank_change = crate::credit::fraud::scan(&mail.subject, &mail.body_text);
                     Ok(Parsed::Mail {
                         uid: m.uid,
                         mail: Box::new(mail),
                         truncated,
                         archived,
+                        bank_change,
                     })
                 }
                 Err(e) => Ok(Parsed::Failed {
@@ -640,6 +645,7 @@ fn store_batch(
                 mail,
                 truncated,
                 archived,
+                bank_change,
             } => {
                 let location = Location {
                     mailbox: &ctx.mailbox,
@@ -648,7 +654,8 @@ fn store_batch(
                     uid: Some(uid),
                     source_ref: None,
                 };
-                let stored = store_message(&tx, &mail, direction(&mail, &ctx.matcher), &location)?;
+                let direction = direction(&mail, &ctx.matcher);
+                let stored = store_message(&tx, &mail, direction, &location)?;
                 if stored.new_message {
                     outcome.new_messages += 1;
                     if truncated {
@@ -664,7 +671,9 @@ fn store_batch(
                         set_hash.execute(params![hash, stored.id, position as i64])?;
                     }
                     ctx.matcher.refile(&tx, stored.id)?;
-                    crate::credit::fraud::check_message(&tx, stored.id)?;
+                    if direction == crate::store::messages::Direction::Inbound {
+                        crate::credit::fraud::record(&tx, stored.id, bank_change.as_deref())?;
+                    }
                     if let Some(intake) = &ctx.intake {
                         intake.on_stored(&tx, stored.id)?;
                     }
