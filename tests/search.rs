@@ -248,8 +248,8 @@ fn company() -> Company {
     company
 }
 
-/// The subjects a search returns, run as `actor` (None: the local administrator).
-fn hits(company: &Company, actor: Option<&str>, args: &[&str]) -> BTreeSet<String> {
+/// Runs `search ARGS --json` (as `actor`), returning the whole answer.
+fn answer(company: &Company, actor: Option<&str>, args: &[&str]) -> Value {
     let mut full = Vec::new();
     if let Some(a) = actor {
         full.extend(["--as", a]);
@@ -257,7 +257,12 @@ fn hits(company: &Company, actor: Option<&str>, args: &[&str]) -> BTreeSet<Strin
     full.push("search");
     full.extend_from_slice(args);
     full.extend(["--limit", "100"]);
-    let out = company.json(&full);
+    company.json(&full)
+}
+
+/// The subjects a search returns, run as `actor` (None: the local administrator).
+fn hits(company: &Company, actor: Option<&str>, args: &[&str]) -> BTreeSet<String> {
+    let out = answer(company, actor, args);
     let hits = out["hits"].as_array().expect("hits array");
     assert_eq!(
         out["total"].as_u64().unwrap() as usize,
@@ -585,18 +590,6 @@ fn json_output_parses_and_carries_every_field() {
     }
     assert_eq!(hit["from"], "jonas.weber@hansa-tools.de");
     assert_eq!(hit["customers"], serde_json::json!(["C001"]));
-}
-
-/// Runs `search ARGS --json` (as `actor`), returning the whole answer.
-fn answer(company: &Company, actor: Option<&str>, args: &[&str]) -> Value {
-    let mut full = Vec::new();
-    if let Some(a) = actor {
-        full.extend(["--as", a]);
-    }
-    full.push("search");
-    full.extend_from_slice(args);
-    full.extend(["--limit", "100"]);
-    company.json(&full)
 }
 
 /// Waits until the daemon answers searches (its socket accepts), up to 20 s.
