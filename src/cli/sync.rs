@@ -92,25 +92,33 @@ pub fn run(args: SyncArgs, config_path: Option<&Path>) -> anyhow::Result<()> {
                 Ok(())
             })
             .await??;
+        // Each mailbox is a task of its own, as in the daemon: mailboxes sync in parallel, and
+        // a mailbox's socket is read on the worker thread that polls it instead of that
+        // thread waking this one for every TLS record it receives (issue 3).
+        let config = std::sync::Arc::new(config);
         let runs = names.iter().map(|name| {
-            let (worker, config) = (&worker, &config);
-            async move {
-                let opts = options_for(config, name, show_progress);
-                match sync_mailbox(worker, config, name, &opts).await {
+            let (worker, config, name) = (worker.clone(), config.clone(), name.clone());
+            tokio::spawn(async move {
+                let opts = options_for(&config, &name, show_progress);
+                match sync_mailbox(&worker, &config, &name, &opts).await {
                     Ok(report) => Outcome {
-                        mailbox: name.clone(),
+                        mailbox: name,
                         report: Some(report),
                         error: None,
                     },
                     Err(e) => Outcome {
-                        mailbox: name.clone(),
+                        mailbox: name,
                         report: None,
                         error: Some(error_chain(&e)),
                     },
                 }
-            }
+            })
         });
-        Ok::<_, anyhow::Error>(futures::future::join_all(runs).await)
+        let mut outcomes = Vec::with_capacity(names.len());
+        for joined in futures::future::join_all(runs).await {
+            outcomes.push(joined.context("a mailbox's sync task failed")?);
+        }
+        Ok::<_, anyhow::Error>(outcomes)
     })?;
 
     if args.json {
