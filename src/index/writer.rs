@@ -118,10 +118,7 @@ pub(super) fn catch_up(
     tx.execute("DELETE FROM search_index_dirty WHERE seq <= ?1", [max_seq])?;
     tx.commit()?;
     indexer.fresh = false;
-    indexer
-        .reader
-        .reload()
-        .map_err(|e| indexer.tantivy_err(e))?;
+    indexer.reload()?;
     progress.finish();
     tracing::debug!(count, watermark = max_id, "search index caught up");
     Ok(count)
