@@ -530,8 +530,14 @@ mod tests {
         let body = format!("{filler}Separate issue. {filler}The sample RATE is 1 MS/s. {filler}");
         let part = window.around(&body).expect("RATE is a whole word");
         assert!(part.contains("sample RATE is"), "{part}");
-        assert!(!part.contains("Separate"), "'rate' inside a word opened it: {part}");
-        assert!(part.starts_with("x x"), "the window starts at a word: {part}");
+        assert!(
+            !part.contains("Separate"),
+            "'rate' inside a word opened it: {part}"
+        );
+        assert!(
+            part.starts_with("x x"),
+            "the window starts at a word: {part}"
+        );
         assert!(part.ends_with('x'), "the window ends at a word: {part}");
         assert!(part.len() <= 4 * SNIPPET_BYTES + 2, "{} bytes", part.len());
 
