@@ -408,7 +408,9 @@ fn is_whole_word(body: &str, start: usize, end: usize) -> bool {
     let last_latin = body[..end].chars().next_back().is_some_and(latin);
     let before = body[..start].chars().next_back().is_some_and(latin);
     let after = body[end..].chars().next().is_some_and(latin);
-    !(first_latin && before) && !(last_latin && after)
+    let joins_before = first_latin && before;
+    let joins_after = last_latin && after;
+    !(joins_before || joins_after)
 }
 
 /// The best fragment of `body` with the matched words, or its beginning.
