@@ -315,6 +315,11 @@ fn field_queries_and_boolean_operators() {
     let c = company();
     assert_eq!(hits(&c, None, &["from:buyer@acme.de"]), set(&[M5, M8]));
     assert_eq!(hits(&c, None, &["to:buyer@acme.de"]), set(&[M6]));
+    // A whole address is one key (any case); a part of one is still a phrase of its words.
+    assert_eq!(hits(&c, None, &["from:Buyer@ACME.de"]), set(&[M5, M8]));
+    let partial = hits(&c, None, &["from:acme.de"]);
+    assert!(partial.is_superset(&set(&[M5, M8])), "{partial:?}");
+    assert_eq!(partial, hits(&c, None, &["from:\"acme de\""]));
     assert_eq!(hits(&c, None, &["from:\"Jonas Weber\""]), set(&[M1]));
     assert_eq!(hits(&c, None, &["customer:C002"]), set(&[M5, M6, M8]));
     assert_eq!(hits(&c, None, &["customer:c003"]), set(&[M3, M4]));

@@ -12,8 +12,9 @@ use tantivy::schema::{
 
 use super::tokenize;
 
-/// The schema version; a different one on disk means "rebuild".
-pub const VERSION: u32 = 1;
+/// The schema version; a different one on disk means "rebuild" (2: whole addresses as
+/// keys, for `from:`/`to:` with a full address).
+pub const VERSION: u32 = 2;
 
 /// Handles to every field.
 #[derive(Clone)]
@@ -27,6 +28,11 @@ pub struct Fields {
     pub from: Field,
     /// To, Cc and Bcc names and addresses.
     pub to: Field,
+    /// The From and Sender addresses whole (lower case): `from:buyer@acme.de` is one term
+    /// here instead of a four-word phrase in `from` (issue 4, query time).
+    pub from_address: Field,
+    /// The To, Cc and Bcc addresses whole, for `to:buyer@acme.de`.
+    pub to_address: Field,
     /// Attachment file names.
     pub attachment: Field,
     /// Customer codes the message is filed under (exact, case-insensitive).
@@ -67,6 +73,8 @@ impl Fields {
         let from = b.add_text_field("from", text.clone());
         let to = b.add_text_field("to", text.clone());
         let attachment = b.add_text_field("attachment", text);
+        let from_address = b.add_text_field("from_address", key.clone());
+        let to_address = b.add_text_field("to_address", key.clone());
         let customer = b.add_text_field("customer", key.clone());
         let customer_id = b.add_u64_field("customer_id", multi_u64.clone());
         let owner = b.add_text_field("owner", key.clone());
@@ -89,6 +97,8 @@ impl Fields {
             body,
             from,
             to,
+            from_address,
+            to_address,
             attachment,
             customer,
             customer_id,

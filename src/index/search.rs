@@ -145,7 +145,7 @@ impl Indexer {
             parser.set_conjunction_by_default();
             parser.set_field_boost(f.subject, 2.0);
             parser
-                .parse_query(&req.query)
+                .parse_query(&whole_addresses(&req.query))
                 .map_err(|e| IndexError::Query {
                     query: req.query.clone(),
                     reason: e.to_string(),
@@ -288,6 +288,66 @@ impl Indexer {
             via: "process".into(),
         })
     }
+}
+
+/// `query` with every `from:` / `to:` whose value is a whole address (`from:buyer@acme.de`,
+/// `to:"Buyer@Acme.de"`) turned into a lookup of that one key in `from_address` /
+/// `to_address`. Left alone, the address is cut into words and searched as a phrase
+/// (`buyer acme de`), which finds the same messages but checks word positions in every
+/// one. Partial values (`from:acme.de`, `from:buyer`) and quoted phrases stay as written.
+fn whole_addresses(query: &str) -> String {
+    let mut out = String::with_capacity(query.len() + 16);
+    let mut rest = query;
+    let mut at_start = true; // at the start of a clause: a field name may begin here
+    while let Some(c) = rest.chars().next() {
+        if c == '"' {
+            // A quoted phrase: copied as it is.
+            let end = rest[1..].find('"').map_or(rest.len(), |i| i + 2);
+            out.push_str(&rest[..end]);
+            rest = &rest[end..];
+            at_start = false;
+            continue;
+        }
+        if at_start {
+            if let Some((field, value, len)) = address_clause(rest) {
+                out.push_str(field);
+                out.push_str("_address:\"");
+                out.push_str(&value.to_lowercase());
+                out.push('"');
+                rest = &rest[len..];
+                at_start = false;
+                continue;
+            }
+        }
+        // `-from:` / `+from:` negate or require a clause; `reply-to:` is not `to:`.
+        at_start = c.is_whitespace() || c == '(' || (at_start && matches!(c, '-' | '+'));
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// `from:ADDRESS` or `to:ADDRESS` (bare or quoted) at the start of `text`: the field, the
+/// address and the clause's length in bytes.
+fn address_clause(text: &str) -> Option<(&'static str, &str, usize)> {
+    let (field, after) = if let Some(after) = text.strip_prefix("from:") {
+        ("from", after)
+    } else {
+        ("to", text.strip_prefix("to:")?)
+    };
+    let (value, len) = if let Some(quoted) = after.strip_prefix('"') {
+        let end = quoted.find('"')?;
+        (&quoted[..end], end + 2)
+    } else {
+        let end = after
+            .find(|c: char| c.is_whitespace() || c == ')')
+            .unwrap_or(after.len());
+        (&after[..end], end)
+    };
+    let (local, domain) = value.split_once('@')?;
+    let plain = |s: &str| !s.is_empty() && !s.contains(['@', '"', '\\', '*']);
+    (plain(local) && plain(domain) && domain.contains('.') && !value.contains(char::is_whitespace))
+        .then_some((field, value, text.len() - after.len() + len))
 }
 
 fn day(option: &'static str, value: &str) -> Result<NaiveDate, IndexError> {
@@ -524,6 +584,38 @@ pub fn timeline(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_addresses_become_key_lookups_and_the_rest_stays_as_written() {
+        let cases = [
+            (
+                "from:martin.braun@ettus.com",
+                r#"from_address:"martin.braun@ettus.com""#,
+            ),
+            (
+                r#"to:"Buyer@Acme.DE" offer"#,
+                r#"to_address:"buyer@acme.de" offer"#,
+            ),
+            (
+                "quote AND (from:a.b@x.cn OR -to:c@y.de)",
+                r#"quote AND (from_address:"a.b@x.cn" OR -to_address:"c@y.de")"#,
+            ),
+            ("from:acme.de", "from:acme.de"),
+            ("from:buyer", "from:buyer"),
+            ("from:buyer@", "from:buyer@"),
+            ("from:*@acme.de", "from:*@acme.de"),
+            (r#""mail from:x@y.de" body"#, r#""mail from:x@y.de" body"#),
+            ("reply-to:x@y.de", "reply-to:x@y.de"),
+            (
+                "质量 from:采购@例子.中国",
+                r#"质量 from_address:"采购@例子.中国""#,
+            ),
+            ("", ""),
+        ];
+        for (query, expected) in cases {
+            assert_eq!(whole_addresses(query), expected, "{query}");
+        }
+    }
 
     #[test]
     fn the_snippet_window_opens_at_the_first_whole_word_in_any_case() {

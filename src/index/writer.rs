@@ -28,6 +28,9 @@ struct Source {
     direction: String,
     from: Vec<String>,
     to: Vec<String>,
+    /// The addresses alone (also in `from` / `to`, beside the names).
+    from_addresses: Vec<String>,
+    to_addresses: Vec<String>,
     attachments: Vec<String>,
     has_attachment: bool,
     customers: Vec<(i64, String, Option<String>)>,
@@ -141,6 +144,12 @@ fn put(
     for v in &s.to {
         doc.add_text(f.to, v);
     }
+    for v in &s.from_addresses {
+        doc.add_text(f.from_address, v);
+    }
+    for v in &s.to_addresses {
+        doc.add_text(f.to_address, v);
+    }
     for v in &s.attachments {
         doc.add_text(f.attachment, v);
     }
@@ -194,9 +203,8 @@ fn load_range(conn: &Connection, lo: i64, hi: i64) -> rusqlite::Result<Vec<Sourc
         if let Some(name) = r.get::<_, Option<String>>(6)? {
             from.push(name);
         }
-        if let Some(addr) = r.get::<_, Option<String>>(5)? {
-            from.push(addr);
-        }
+        let from_addresses: Vec<String> = r.get::<_, Option<String>>(5)?.into_iter().collect();
+        from.extend(from_addresses.iter().cloned());
         by_id.insert(
             id,
             Source {
@@ -206,6 +214,7 @@ fn load_range(conn: &Connection, lo: i64, hi: i64) -> rusqlite::Result<Vec<Sourc
                 date: r.get(3)?,
                 direction: r.get(4)?,
                 from,
+                from_addresses,
                 ..Source::default()
             },
         );
@@ -223,15 +232,17 @@ fn load_range(conn: &Connection, lo: i64, hi: i64) -> rusqlite::Result<Vec<Sourc
             continue;
         };
         let kind: String = r.get(1)?;
-        let list = if kind == "sender" {
-            &mut s.from
+        let (list, addresses) = if kind == "sender" {
+            (&mut s.from, &mut s.from_addresses)
         } else {
-            &mut s.to
+            (&mut s.to, &mut s.to_addresses)
         };
         if let Some(name) = r.get::<_, Option<String>>(3)? {
             list.push(name);
         }
-        list.push(r.get(2)?);
+        let address: String = r.get(2)?;
+        addresses.push(address.clone());
+        list.push(address);
     }
     let mut stmt = conn.prepare_cached(
         "SELECT message_id, filename FROM attachments WHERE message_id > ?1 AND message_id <= ?2",
