@@ -7,25 +7,19 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::Duration;
 
-use common::cli::describe;
+use common::cli::{describe, repo, Company};
 use common::{MailStack, TestUser};
 use serde_json::Value;
 
 struct Setup {
-    dir: tempfile::TempDir,
-    config: PathBuf,
+    co: Company,
     finance: TestUser,
     sales: TestUser,
     manager: TestUser,
     customer: TestUser,
-}
-
-fn repo(p: &str) -> String {
-    format!("{}/{p}", env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A company with a finance mailbox on the stack (IMAP + SMTP), salesperson li.wei, sales
@@ -37,16 +31,14 @@ fn setup(stack: &MailStack) -> Setup {
 
 /// [`setup`] with `extra` appended to the config.
 fn setup_with(stack: &MailStack, extra: &str) -> Setup {
-    let dir = tempfile::tempdir().unwrap();
+    let co = Company::bare();
     let (finance, sales, manager, customer) = (
         stack.fresh_user(),
         stack.fresh_user(),
         stack.fresh_user(),
         stack.fresh_user(),
     );
-    let pw = dir.path().join("finance.pw");
-    std::fs::write(&pw, format!("{}\n", finance.password)).unwrap();
-    std::fs::set_permissions(&pw, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let pw = co.secret("finance.pw", &finance.password);
     let text = format!(
         r#"
 [company]
@@ -121,11 +113,9 @@ bank_details = ["Bank of China, Ningbo Branch", "SWIFT BKCHCNBJ92A"]
         templates = repo("config/templates"),
         holidays = repo("config/holidays"),
     );
-    let config = dir.path().join("tradewind.toml");
-    std::fs::write(&config, text).unwrap();
+    co.set_config(&text);
     let s = Setup {
-        dir,
-        config,
+        co,
         finance,
         sales,
         manager,
@@ -144,7 +134,7 @@ bank_details = ["Bank of China, Ningbo Branch", "SWIFT BKCHCNBJ92A"]
         &format!("contact_email={}", s.customer.address),
     ]);
     let issued = (chrono::Utc::now() - chrono::Duration::days(60)).date_naive();
-    let invoices = s.write(
+    let invoices = s.file(
         "invoices.csv",
         &format!(
             "invoice,customer,currency,amount,issue_date,terms\nA1,C001,USD,1000,{issued},NET 30\n"
@@ -154,49 +144,14 @@ bank_details = ["Bank of China, Ningbo Branch", "SWIFT BKCHCNBJ92A"]
     s
 }
 
+impl std::ops::Deref for Setup {
+    type Target = Company;
+    fn deref(&self) -> &Company {
+        &self.co
+    }
+}
+
 impl Setup {
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_tradewind"));
-        cmd.arg("--config")
-            .arg(&self.config)
-            .args(args)
-            .current_dir(self.dir.path())
-            .env_remove("TRADEWIND_CONFIG")
-            .env_remove("TRADEWIND_TEST_CRASH_AFTER")
-            .env("TRADEWIND_ACTOR", "cli:tester");
-        cmd
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.cmd(args).output().unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "tradewind {args:?}:\n{}",
-            describe(&out)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let mut a = args.to_vec();
-        a.push("--json");
-        serde_json::from_str(&self.ok(&a)).unwrap()
-    }
-
-    fn write(&self, name: &str, text: &str) -> String {
-        let p = self.dir.path().join(name);
-        std::fs::write(&p, text).unwrap();
-        p.to_str().unwrap().to_string()
-    }
-
-    fn db(&self) -> rusqlite::Connection {
-        rusqlite::Connection::open(self.dir.path().join("data/tradewind.db")).unwrap()
-    }
-
     fn row(&self, id: i64) -> Value {
         self.json(&["outbox", "list"])
             .as_array()
@@ -350,7 +305,7 @@ fn an_overdue_invoice_gets_an_approved_letter_a_reply_pauses_and_a_payment_stops
     s.ok(&["outbox", "approve", &final_id.to_string()]);
 
     // The payment arrives before the letter goes: it is cancelled, never sent.
-    let pay = s.write(
+    let pay = s.file(
         "payments.csv",
         &format!(
             "reference,invoice,amount,date,currency\nP1,A1,1000,{},USD\n",
@@ -404,7 +359,7 @@ fn a_crash_while_sending_a_letter_leaves_it_uncertain_and_never_sends_twice() {
     let id = s.run_dunning(&today(0), "firm");
     s.ok(&["outbox", "approve", &id.to_string()]);
     let out = s
-        .cmd(&["outbox", "deliver"])
+        .command(&["outbox", "deliver"])
         .env("TRADEWIND_TEST_CRASH_AFTER", "smtp")
         .output()
         .unwrap();
@@ -435,7 +390,7 @@ fn the_daemon_runs_dunning_by_itself_and_sends_the_letter_in_send_mode() {
     let stack = MailStack::from_env();
     let s = setup_with(&stack, "[feeds]\ndunning_mode = \"send\"\n");
     let mut child = s
-        .cmd(&["run"])
+        .command(&["run"])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()

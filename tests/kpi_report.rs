@@ -5,29 +5,15 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::process::Command;
 use std::time::Duration;
 
 use chrono::{Datelike, Months, NaiveDate};
-use common::cli::describe;
+use common::cli::{repo, Company};
 use common::{MailStack, TestUser};
-use serde_json::Value;
 
-struct Setup {
-    dir: tempfile::TempDir,
-    config: PathBuf,
-}
-
-fn repo(p: &str) -> String {
-    format!("{}/{p}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn setup(stack: &MailStack, sales: &TestUser, managers: &[&TestUser]) -> Setup {
-    let dir = tempfile::tempdir().unwrap();
-    let pw = dir.path().join("sales.pw");
-    std::fs::write(&pw, format!("{}\n", sales.password)).unwrap();
-    std::fs::set_permissions(&pw, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+fn setup(stack: &MailStack, sales: &TestUser, managers: &[&TestUser]) -> Company {
+    let company = Company::bare();
+    let pw = company.secret("sales.pw", &sales.password);
     let boss = managers
         .iter()
         .enumerate()
@@ -94,36 +80,8 @@ periods = ["month"]
         templates = repo("config/templates"),
         holidays = repo("config/holidays"),
     );
-    let config = dir.path().join("tradewind.toml");
-    std::fs::write(&config, text).unwrap();
-    Setup { dir, config }
-}
-
-impl Setup {
-    fn ok(&self, args: &[&str]) -> String {
-        let out = Command::new(env!("CARGO_BIN_EXE_tradewind"))
-            .arg("--config")
-            .arg(&self.config)
-            .args(args)
-            .current_dir(self.dir.path())
-            .env_remove("TRADEWIND_CONFIG")
-            .env_remove("TRADEWIND_TEST_CRASH_AFTER")
-            .env("TRADEWIND_ACTOR", "cli:tester")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "tradewind {args:?}:\n{}",
-            describe(&out)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let mut a = args.to_vec();
-        a.push("--json");
-        serde_json::from_str(&self.ok(&a)).unwrap()
-    }
+    company.set_config(&text);
+    company
 }
 
 #[test]

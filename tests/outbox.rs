@@ -4,23 +4,17 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::Duration;
 
-use common::cli::describe;
+use common::cli::{describe, repo, Company};
 use common::{MailStack, TestUser};
 
 /// A company whose salesperson `li.wei` is a fresh test user on the stack, with SMTP
 /// submission as that user, the repo's templates and holiday data, and one follow-up rule.
 struct Setup {
-    dir: tempfile::TempDir,
-    config: PathBuf,
+    co: Company,
     sales: TestUser,
-}
-
-fn repo(p: &str) -> String {
-    format!("{}/{p}", env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A send window open around the clock, so mail-stack tests do not depend on the time of day.
@@ -47,7 +41,7 @@ fn setup_with(
     window: &str,
     greetings: &str,
 ) -> Setup {
-    let dir = tempfile::tempdir().unwrap();
+    let co = Company::bare();
     let sales = match stack {
         Some(st) => st.fresh_user(),
         None => TestUser {
@@ -55,14 +49,7 @@ fn setup_with(
             password: String::new(),
         },
     };
-    let pw = dir.path().join("li.wei.pw");
-    std::fs::write(&pw, format!("{}\n", sales.password)).unwrap();
-    // Secret files must be private: tradewind refuses group- or world-readable ones.
-    std::fs::set_permissions(
-        &pw,
-        <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o600),
-    )
-    .unwrap();
+    let pw = co.secret("li.wei.pw", &sales.password);
     let servers = match stack {
         Some(st) => format!(
             "[mailboxes.imap]\nhost = \"{host}\"\nport = {imap}\ntls = \"starttls\"\nca_file = \"{ca}\"\n\
@@ -115,48 +102,18 @@ mode = "{mode}"
         templates = repo("config/templates"),
         holidays = repo("config/holidays"),
     );
-    let config = dir.path().join("tradewind.toml");
-    std::fs::write(&config, text).unwrap();
-    Setup { dir, config, sales }
+    co.set_config(&text);
+    Setup { co, sales }
+}
+
+impl std::ops::Deref for Setup {
+    type Target = Company;
+    fn deref(&self) -> &Company {
+        &self.co
+    }
 }
 
 impl Setup {
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_tradewind"));
-        cmd.arg("--config")
-            .arg(&self.config)
-            .args(args)
-            .current_dir(self.dir.path())
-            .env_remove("TRADEWIND_CONFIG")
-            .env_remove("TRADEWIND_TEST_CRASH_AFTER")
-            .env("TRADEWIND_ACTOR", "cli:tester");
-        cmd
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.cmd(args).output().unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "tradewind {args:?}:\n{}",
-            describe(&out)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> serde_json::Value {
-        let mut a = args.to_vec();
-        a.push("--json");
-        serde_json::from_str(&self.ok(&a)).unwrap()
-    }
-
-    fn db(&self) -> rusqlite::Connection {
-        rusqlite::Connection::open(self.dir.path().join("data/tradewind.db")).unwrap()
-    }
-
     fn customer(&self, code: &str, name: &str, contact: &str, extra: &[&str]) {
         let mut args = vec![
             "customers".to_string(),
@@ -338,7 +295,7 @@ fn kill_during_sending_never_sends_twice_and_leaves_uncertain() {
     let id = plan_one(&s);
     // Dies right after the SMTP server accepted the message, before recording it.
     let out = s
-        .cmd(&["outbox", "deliver", "--now", &in_days(16)])
+        .command(&["outbox", "deliver", "--now", &in_days(16)])
         .env("TRADEWIND_TEST_CRASH_AFTER", "smtp")
         .output()
         .unwrap();
@@ -379,7 +336,7 @@ fn kill_during_sending_never_sends_twice_and_leaves_uncertain() {
         .as_i64()
         .unwrap();
     let out = s
-        .cmd(&["outbox", "deliver", "--now", &in_days(16)])
+        .command(&["outbox", "deliver", "--now", &in_days(16)])
         .env("TRADEWIND_TEST_CRASH_AFTER", "claim")
         .output()
         .unwrap();
@@ -403,7 +360,7 @@ fn kill_during_planning_plans_each_email_once() {
         s.customer(code, code, &user.address, &[]);
     }
     let out = s
-        .cmd(&["followups", "plan", "--as-of", &in_days(15)])
+        .command(&["followups", "plan", "--as-of", &in_days(15)])
         .env("TRADEWIND_TEST_CRASH_AFTER", "plan")
         .output()
         .unwrap();
@@ -802,7 +759,7 @@ fn the_daemon_plans_and_delivers_on_its_own() {
         .execute("UPDATE customers SET created_at = ?1", [in_days(-20)])
         .unwrap();
     let mut child = s
-        .cmd(&["run"])
+        .command(&["run"])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()

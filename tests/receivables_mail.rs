@@ -4,26 +4,12 @@
 
 mod common;
 
-use std::process::Command;
-
+use common::cli::Company;
 use common::{MailStack, TestUser};
-use serde_json::Value;
 
-struct Setup {
-    dir: tempfile::TempDir,
-    config: std::path::PathBuf,
-}
-
-fn setup(stack: &MailStack, finance: &TestUser) -> Setup {
-    let dir = tempfile::tempdir().unwrap();
-    let pw = dir.path().join("finance.pw");
-    std::fs::write(&pw, format!("{}\n", finance.password)).unwrap();
-    // Secret files must be private: tradewind refuses group- or world-readable ones.
-    std::fs::set_permissions(
-        &pw,
-        <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o600),
-    )
-    .unwrap();
+fn setup(stack: &MailStack, finance: &TestUser) -> Company {
+    let co = Company::bare();
+    let pw = co.secret("finance.pw", &finance.password);
     let text = format!(
         "[company]\nname = \"Ningbo Seawind\"\nhome_country = \"CN\"\ndomains = [\"seawind-trade.cn\"]\n\n\
          [store]\ndata_dir = \"data\"\n\n\
@@ -38,40 +24,8 @@ fn setup(stack: &MailStack, finance: &TestUser) -> Setup {
         ca = stack.ca_file.display(),
         pw = pw.display(),
     );
-    let config = dir.path().join("tradewind.toml");
-    std::fs::write(&config, text).unwrap();
-    Setup { dir, config }
-}
-
-impl Setup {
-    fn run(&self, args: &[&str]) -> Value {
-        let out = Command::new(env!("CARGO_BIN_EXE_tradewind"))
-            .arg("--config")
-            .arg(&self.config)
-            .args(args)
-            .current_dir(self.dir.path())
-            .env_remove("TRADEWIND_CONFIG")
-            .env("TRADEWIND_ACTOR", "cli:tester")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        if args.contains(&"--json") {
-            serde_json::from_slice(&out.stdout).unwrap()
-        } else {
-            Value::Null
-        }
-    }
-
-    fn write(&self, name: &str, text: &str) -> String {
-        let p = self.dir.path().join(name);
-        std::fs::write(&p, text).unwrap();
-        p.to_str().unwrap().to_string()
-    }
+    co.set_config(&text);
+    co
 }
 
 fn mail(from: &str, to: &str, date: &str, subject: &str, body: &str, id: &str) -> Vec<u8> {
@@ -95,19 +49,19 @@ async fn synced_mail_raises_fraud_alerts_and_a_reply_pauses_dunning() {
     let stack = MailStack::from_env();
     let finance = stack.fresh_user();
     let s = setup(&stack, &finance);
-    let customers = s.write(
+    let customers = s.file(
         "customers.csv",
         "code,name,owner,domains,contact_name,contact_email,contact_language\n\
          C001,Hansa Tools GmbH,li.wei,hansa-tools.de,Jonas Weber,jonas.weber@hansa-tools.de,de\n",
     );
-    s.run(&["import", "customers", &customers]);
-    let invoices = s.write(
+    s.ok(&["import", "customers", &customers]);
+    let invoices = s.file(
         "invoices.csv",
         "invoice,customer,currency,amount,issue_date,terms,order_ref\nA1,C001,USD,1000,2028-01-01,NET 30,PI-1\n",
     );
-    s.run(&["import", "invoices", &invoices, "--json"]);
+    s.json(&["import", "invoices", &invoices]);
     // A1 is due 01-31; at 02-07 the friendly reminder is recorded.
-    let out = s.run(&["dunning", "run", "--as-of", "2028-02-07", "--json"]);
+    let out = s.json(&["dunning", "run", "--as-of", "2028-02-07"]);
     assert_eq!(out["recorded"][0][1], "friendly", "{out}");
 
     append(
@@ -141,9 +95,9 @@ async fn synced_mail_raises_fraud_alerts_and_a_reply_pauses_dunning() {
         ],
     )
     .await;
-    s.run(&["sync", "--once", "--json"]);
+    s.json(&["sync", "--once"]);
 
-    let alerts = s.run(&["credit", "alerts", "--json"]);
+    let alerts = s.json(&["credit", "alerts"]);
     let mut kinds: Vec<(String, String)> = alerts
         .as_array()
         .unwrap()
@@ -169,7 +123,7 @@ async fn synced_mail_raises_fraud_alerts_and_a_reply_pauses_dunning() {
     );
 
     // The reply (02-10, after the letter of 02-07) pauses the firm letter due on 02-21.
-    let plan = s.run(&["dunning", "plan", "--as-of", "2028-02-21", "--json"]);
+    let plan = s.json(&["dunning", "plan", "--as-of", "2028-02-21"]);
     let c1 = &plan[0];
     assert_eq!(c1["status"], "paused", "{plan}");
     assert!(
@@ -180,8 +134,8 @@ async fn synced_mail_raises_fraud_alerts_and_a_reply_pauses_dunning() {
         "{plan}"
     );
     // Finance has read it: resume acknowledges replies up to 02-12, and the firm letter is due.
-    s.run(&["dunning", "resume", "C001", "--as-of", "2028-02-12"]);
-    let plan = s.run(&["dunning", "plan", "--as-of", "2028-02-21", "--json"]);
+    s.ok(&["dunning", "resume", "C001", "--as-of", "2028-02-12"]);
+    let plan = s.json(&["dunning", "plan", "--as-of", "2028-02-21"]);
     assert_eq!(
         (plan[0]["status"].as_str(), plan[0]["next"].as_str()),
         (Some("due"), Some("firm")),

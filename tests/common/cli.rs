@@ -63,11 +63,40 @@ impl Company {
         Company { dir, config }
     }
 
-    /// Runs `tradewind --config <config> ARGS`.
-    pub fn run(&self, args: &[&str]) -> Output {
+    /// A fresh temp dir with no config yet, for a test that writes its own with
+    /// [`Company::set_config`] (after [`Company::secret`], whose path the config names).
+    pub fn bare() -> Company {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = dir.path().join("tradewind.toml");
+        Company { dir, config }
+    }
+
+    /// Writes the config file.
+    pub fn set_config(&self, text: &str) {
+        std::fs::write(&self.config, text).expect("writing config");
+    }
+
+    /// Writes `value` and a newline to the private file `name` (mode 0600: tradewind
+    /// refuses secret files others can read); returns its path.
+    pub fn secret(&self, name: &str, value: &str) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, format!("{value}\n")).expect("writing secret");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        path
+    }
+
+    /// `tradewind --config <config> ARGS`, to run; a test may add to its environment first
+    /// (the crash tests set `TRADEWIND_TEST_CRASH_AFTER`).
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut full = vec!["--config", self.config.to_str().unwrap()];
         full.extend_from_slice(args);
-        tradewind(&full, self.dir.path())
+        command(&full, self.dir.path())
+    }
+
+    /// Runs `tradewind --config <config> ARGS`.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("running tradewind")
     }
 
     /// Runs and asserts success; returns stdout.
@@ -94,6 +123,14 @@ impl Company {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, bytes).unwrap();
         path
+    }
+
+    /// Writes `text` to `name` in the company dir; its path as text, for an argument.
+    pub fn file(&self, name: &str, text: &str) -> String {
+        self.write(name, text.as_bytes())
+            .to_str()
+            .expect("a UTF-8 temp path")
+            .to_string()
     }
 
     /// Starts `tradewind run` on this company in the background, logging to `daemon.log`;
@@ -170,13 +207,24 @@ impl Drop for Background {
 
 /// Runs the binary with `args` in `cwd`, with no config from the environment.
 pub fn tradewind(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tradewind"))
-        .args(args)
+    command(args, cwd).output().expect("running tradewind")
+}
+
+/// The binary with `args` in `cwd`, acting as `cli:tester`, with no config or crash point
+/// from the environment.
+fn command(args: &[&str], cwd: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tradewind"));
+    cmd.args(args)
         .current_dir(cwd)
         .env_remove("TRADEWIND_CONFIG")
-        .env("TRADEWIND_ACTOR", "cli:tester")
-        .output()
-        .expect("running tradewind")
+        .env_remove("TRADEWIND_TEST_CRASH_AFTER")
+        .env("TRADEWIND_ACTOR", "cli:tester");
+    cmd
+}
+
+/// `path` under the repository (templates, holiday calendars in `config/`).
+pub fn repo(path: &str) -> String {
+    format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Exit status, stdout and stderr, for assertion messages.
