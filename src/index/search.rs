@@ -384,10 +384,9 @@ fn load_hit(conn: &Connection, id: i64) -> rusqlite::Result<Option<(SearchHit, S
     conn.prepare_cached(
         "SELECT m.date, m.direction, m.from_addr, m.subject, substr(m.body_text, 1, ?2),
             COALESCE(octet_length(m.body_text) <= ?2, 1),
-            (SELECT group_concat(code, ' ') FROM (SELECT c.code FROM message_customers mc
-                JOIN customers c ON c.id = mc.customer_id WHERE mc.message_id = m.id ORDER BY c.code)),
-            (SELECT group_concat(mailbox, ' ') FROM (SELECT DISTINCT mailbox FROM message_locations l
-                WHERE l.message_id = m.id ORDER BY mailbox))
+            (SELECT group_concat(c.code, ' ') FROM message_customers mc
+                JOIN customers c ON c.id = mc.customer_id WHERE mc.message_id = m.id),
+            (SELECT group_concat(l.mailbox, ' ') FROM message_locations l WHERE l.message_id = m.id)
          FROM messages m WHERE m.id = ?1",
     )?
     .query_row(params![id, SNIPPET_HEAD_CHARS], |r| {
@@ -398,8 +397,8 @@ fn load_hit(conn: &Connection, id: i64) -> rusqlite::Result<Option<(SearchHit, S
                 direction: r.get(1)?,
                 from: r.get(2)?,
                 subject: r.get(3)?,
-                customers: words(r.get(6)?),
-                mailboxes: words(r.get(7)?),
+                customers: sorted_words(r.get(6)?),
+                mailboxes: sorted_words(r.get(7)?),
                 score: None,
                 snippet: Snippet::default(),
             },
@@ -410,9 +409,15 @@ fn load_hit(conn: &Connection, id: i64) -> rusqlite::Result<Option<(SearchHit, S
     .optional()
 }
 
-fn words(s: Option<String>) -> Vec<String> {
-    s.map(|s| s.split(' ').map(String::from).collect())
-        .unwrap_or_default()
+/// The distinct words of a `group_concat`, sorted (here rather than in SQL: a sorter and a
+/// DISTINCT per sub-select cost more than sorting one or two codes).
+fn sorted_words(s: Option<String>) -> Vec<String> {
+    let mut words: Vec<String> = s
+        .map(|s| s.split(' ').map(String::from).collect())
+        .unwrap_or_default();
+    words.sort_unstable();
+    words.dedup();
+    words
 }
 
 /// Where in a body its snippet is cut from.
@@ -578,7 +583,7 @@ pub fn timeline(
             direction: r.get(2)?,
             from: r.get(3)?,
             subject: r.get(4)?,
-            mailboxes: words(r.get(5)?),
+            mailboxes: sorted_words(r.get(5)?),
         })
     })?;
     let mut out = Vec::new();
@@ -594,6 +599,13 @@ pub fn timeline(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hits_codes_and_mailboxes_are_listed_once_in_order() {
+        let listed = sorted_words(Some("li.wei finance li.wei".to_string()));
+        assert_eq!(listed, ["finance", "li.wei"]);
+        assert!(sorted_words(None).is_empty());
+    }
 
     #[test]
     fn whole_addresses_become_key_lookups_and_the_rest_stays_as_written() {
