@@ -85,25 +85,16 @@ pub struct Indexer {
     loaded: std::sync::Mutex<Option<MetaStamp>>,
 }
 
-/// What identifies one version of the index's `meta.json`. tantivy rewrites that file
-/// (a new file renamed into place) on every commit and merge, so an unchanged stamp means
-/// an unchanged index.
+/// One version of the index's `meta.json`, whole. tantivy rewrites that file on every
+/// commit and merge, and its opstamp changes with each, so the same bytes mean the same
+/// index. (The file is a few KB; comparing it is cheaper than any reload, and unlike its
+/// inode and mtime it cannot repeat by chance.)
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct MetaStamp {
-    inode: u64,
-    len: u64,
-    modified: std::time::SystemTime,
-}
+struct MetaStamp(Vec<u8>);
 
 impl MetaStamp {
     fn of(dir: &Path) -> Option<MetaStamp> {
-        use std::os::unix::fs::MetadataExt;
-        let meta = std::fs::metadata(dir.join("meta.json")).ok()?;
-        Some(MetaStamp {
-            inode: meta.ino(),
-            len: meta.len(),
-            modified: meta.modified().ok()?,
-        })
+        std::fs::read(dir.join("meta.json")).ok().map(MetaStamp)
     }
 }
 
