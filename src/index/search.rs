@@ -143,7 +143,8 @@ impl Indexer {
         // read from one snapshot of the store. Nothing is written; dropping it ends it.
         let snapshot = store.conn().unchecked_transaction()?;
         let conn: &Connection = &snapshot;
-        let text_query: Box<dyn Query> = if req.query.trim().is_empty() {
+        let no_words = req.query.trim().is_empty();
+        let text_query: Box<dyn Query> = if no_words {
             Box::new(AllQuery)
         } else {
             let mut parser = QueryParser::for_index(&self.index, f.default_fields());
@@ -156,7 +157,12 @@ impl Indexer {
                     reason: e.to_string(),
                 })?
         };
-        let mut must: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
+        // With no words, the filters below select on their own; "every message" is added
+        // only when there is no filter at all, rather than intersected with them.
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if !no_words {
+            must.push((Occur::Must, text_query.box_clone()));
+        }
         let key = |field, value: &str| -> Box<dyn Query> {
             Box::new(TermQuery::new(
                 Term::from_field_text(field, &value.to_lowercase()),
@@ -211,6 +217,9 @@ impl Indexer {
         }
         if let Some(filter) = scope.filter(f) {
             must.push((Occur::Must, filter));
+        }
+        if must.is_empty() {
+            must.push((Occur::Must, Box::new(AllQuery)));
         }
         let query = BooleanQuery::new(must);
         let searcher = self.reader.searcher();
