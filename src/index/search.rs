@@ -278,7 +278,13 @@ impl Indexer {
                 );
                 continue;
             }
-            let Some((mut hit, head, whole)) = load_hit(conn, id)? else {
+            // Without words for the body, the hit shows the body's beginning: read no more.
+            let head_chars = if body_terms {
+                SNIPPET_HEAD_CHARS
+            } else {
+                LEAD_CHARS as i64
+            };
+            let Some((mut hit, head, whole)) = load_hit(conn, id, head_chars)? else {
                 continue; // deleted from the store since it was indexed
             };
             hit.score = score;
@@ -387,9 +393,13 @@ const SNIPPET_HEAD_CHARS: i64 = 4096;
 /// whole megabyte digest per hit).
 const SNIPPET_SCAN_CHARS: i64 = 65_536;
 
-/// The hit's fields from SQLite, the head of its body for the snippet, and whether that
-/// head is the whole body.
-fn load_hit(conn: &Connection, id: i64) -> rusqlite::Result<Option<(SearchHit, String, bool)>> {
+/// The hit's fields from SQLite, the first `head_chars` of its body for the snippet, and
+/// whether that head is the whole body.
+fn load_hit(
+    conn: &Connection,
+    id: i64,
+    head_chars: i64,
+) -> rusqlite::Result<Option<(SearchHit, String, bool)>> {
     conn.prepare_cached(
         "SELECT m.date, m.direction, m.from_addr, m.subject, substr(m.body_text, 1, ?2),
             COALESCE(octet_length(m.body_text) <= ?2, 1),
@@ -398,7 +408,7 @@ fn load_hit(conn: &Connection, id: i64) -> rusqlite::Result<Option<(SearchHit, S
             (SELECT group_concat(l.mailbox, ' ') FROM message_locations l WHERE l.message_id = m.id)
          FROM messages m WHERE m.id = ?1",
     )?
-    .query_row(params![id, SNIPPET_HEAD_CHARS], |r| {
+    .query_row(params![id, head_chars], |r| {
         Ok((
             SearchHit {
                 id,
