@@ -7,12 +7,12 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::cli::describe;
+use common::cli::{describe, Background};
 use common::{MailStack, Outgoing, TestUser};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -126,22 +126,13 @@ batch_size = {batch}
     }
 
     /// Starts `tradewind run --log-format json`, stderr into `daemon.log` in the temp dir.
-    fn spawn_daemon(&self, extra_env: &[(&str, &str)]) -> Daemon {
-        let log = self.dir.path().join("daemon.log");
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&log)
-            .unwrap();
+    fn spawn_daemon(&self, extra_env: &[(&str, &str)]) -> Background {
         let mut cmd = self.command(&["run", "--log-format", "json"]);
-        cmd.stdout(Stdio::null()).stderr(file);
+        cmd.stdout(Stdio::null());
         for (k, v) in extra_env {
             cmd.env(k, v);
         }
-        Daemon {
-            child: Some(cmd.spawn().expect("starting tradewind run")),
-            log,
-        }
+        Background::spawn(cmd, self.dir.path().join("daemon.log"))
     }
 
     fn db_path(&self) -> PathBuf {
@@ -182,7 +173,7 @@ batch_size = {batch}
     /// Polls `cond` every 50 ms until it holds; panics after `timeout` with `what` and the log.
     fn wait_until(
         &self,
-        daemon: &Daemon,
+        daemon: &Background,
         timeout: Duration,
         what: &str,
         mut cond: impl FnMut() -> bool,
@@ -201,55 +192,6 @@ batch_size = {batch}
 }
 
 /// The running daemon; killed on drop so a failed test leaves nothing behind.
-struct Daemon {
-    child: Option<Child>,
-    log: PathBuf,
-}
-
-impl Daemon {
-    fn pid(&self) -> u32 {
-        self.child.as_ref().unwrap().id()
-    }
-
-    fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    /// Sends SIGTERM and waits up to `limit` for the exit; returns (exit code, time taken).
-    fn terminate(&mut self, limit: Duration) -> (Option<i32>, Duration) {
-        let started = Instant::now();
-        let status = Command::new("kill")
-            .args(["-TERM", &self.pid().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success(), "kill -TERM failed");
-        let mut child = self.child.take().unwrap();
-        loop {
-            if let Some(status) = child.try_wait().unwrap() {
-                return (status.code(), started.elapsed());
-            }
-            if started.elapsed() > limit {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!(
-                    "tradewind run did not exit within {limit:?} of SIGTERM\n--- log\n{}",
-                    self.log_text()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
 /// A plain RFC 5322 message with a unique Message-ID, English and Chinese text, ~`size` bytes.
 fn message(n: usize, from: &str, to: &str, size: usize) -> Vec<u8> {
     let mut body = String::new();
@@ -628,7 +570,7 @@ async fn sigterm_exits_zero_within_five_seconds_with_a_consistent_store() {
         "the backfill to start",
         || company.count("SELECT count(*) FROM message_locations") > 0,
     );
-    let (code, took) = daemon.terminate(Duration::from_secs(5));
+    let (code, took) = daemon.terminate_within(Duration::from_secs(5));
     assert_eq!(code, Some(0), "exit code\n--- log\n{}", daemon.log_text());
     assert!(took <= Duration::from_secs(5), "{took:?}");
     let n = socket.recv(&mut buf).expect("STOPPING=1 from the daemon");
@@ -677,7 +619,7 @@ async fn sigterm_exits_zero_within_five_seconds_with_a_consistent_store() {
 async fn append_and_wait(
     stack: &MailStack,
     company: &Company,
-    daemon: &Daemon,
+    daemon: &Background,
     user: &TestUser,
     folder: &str,
     id: &str,
@@ -786,7 +728,7 @@ async fn backup_during_a_running_sync_restores_to_a_consistent_resumable_store()
         "the backfill to end",
         || company.count("SELECT count(*) FROM message_locations") == 1200,
     );
-    let (code, _) = daemon.terminate(Duration::from_secs(5));
+    let (code, _) = daemon.terminate_within(Duration::from_secs(5));
     assert_eq!(code, Some(0));
 
     // Restore into a second company's empty data dir (same mailbox config).

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::{Duration, Instant};
 
 /// A temp dir with a config for a small company: domain seawind-trade.cn, three users,
 /// mailboxes `li.wei` (sales) and `finance`.
@@ -137,18 +138,9 @@ impl Company {
     /// killed when the guard drops.
     pub fn spawn_daemon(&self) -> Background {
         let log = self.dir.path().join("daemon.log");
-        let child = Command::new(env!("CARGO_BIN_EXE_tradewind"))
-            .args(["--config", self.config.to_str().unwrap(), "-v", "run"])
-            .current_dir(self.dir.path())
-            .env_remove("TRADEWIND_CONFIG")
-            .stdout(std::fs::File::create(&log).unwrap())
-            .stderr(std::fs::File::options().append(true).open(&log).unwrap())
-            .spawn()
-            .expect("starting tradewind run");
-        Background {
-            child: Some(child),
-            log,
-        }
+        let mut cmd = self.command(&["-v", "run"]);
+        cmd.stdout(std::fs::File::create(&log).unwrap());
+        Background::spawn(cmd, log)
     }
 
     /// The database file.
@@ -164,6 +156,20 @@ pub struct Background {
 }
 
 impl Background {
+    /// Spawns `cmd` with its stderr appended to `log` (stdout as `cmd` says).
+    pub fn spawn(mut cmd: Command, log: PathBuf) -> Background {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .expect("opening the log");
+        let child = cmd.stderr(file).spawn().expect("starting tradewind");
+        Background {
+            child: Some(child),
+            log,
+        }
+    }
+
     /// Its output so far.
     pub fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
@@ -179,22 +185,32 @@ impl Background {
 
     /// SIGTERM, then waits for the exit (panics after 10 s); returns the exit code.
     pub fn terminate(&mut self) -> Option<i32> {
+        self.terminate_within(Duration::from_secs(10)).0
+    }
+
+    /// SIGTERM, then waits up to `limit` for the exit (panics after it); returns the exit
+    /// code and the time the exit took.
+    pub fn terminate_within(&mut self, limit: Duration) -> (Option<i32>, Duration) {
         let mut child = self.child.take().expect("running");
+        let started = Instant::now();
         let sent = Command::new("kill")
             .args(["-TERM", &child.id().to_string()])
             .status()
             .expect("kill");
         assert!(sent.success(), "kill -TERM failed");
-        let started = std::time::Instant::now();
         loop {
             if let Some(status) = child.try_wait().unwrap() {
-                return status.code();
+                return (status.code(), started.elapsed());
             }
-            if started.elapsed() > std::time::Duration::from_secs(10) {
+            if started.elapsed() > limit {
                 let _ = child.kill();
-                panic!("no exit 10 s after SIGTERM\n--- log\n{}", self.log_text());
+                let _ = child.wait();
+                panic!(
+                    "no exit within {limit:?} of SIGTERM\n--- log\n{}",
+                    self.log_text()
+                );
             }
-            std::thread::sleep(std::time::Duration::from_millis(20));
+            std::thread::sleep(Duration::from_millis(20));
         }
     }
 }
