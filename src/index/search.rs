@@ -494,10 +494,11 @@ impl SnippetWindow {
 /// cut a word in two.
 const SNAP_CHARS: usize = 40;
 
-/// Whether `body[start..end]` is not part of a longer Latin word or number (Chinese words
-/// have no such edges: the index cuts them into overlapping pairs).
+/// Whether `body[start..end]` is not part of a longer word or number. Scripts written
+/// without spaces have no such edges: the tokenizer cuts them into overlapping pairs, and
+/// its notion of them ([`super::tokenize::is_cjk`]) is the one used here.
 fn is_whole_word(body: &str, start: usize, end: usize) -> bool {
-    let latin = |c: char| c.is_alphanumeric() && (c as u32) < 0x2E80;
+    let latin = |c: char| c.is_alphanumeric() && !super::tokenize::is_cjk(c);
     let first_latin = body[start..].chars().next().is_some_and(latin);
     let last_latin = body[..end].chars().next_back().is_some_and(latin);
     let before = body[..start].chars().next_back().is_some_and(latin);
@@ -683,6 +684,10 @@ mod tests {
         assert!(window.around(&wide).is_some_and(|p| p.contains("rate")));
 
         assert!(window.around("nothing to see here, separately").is_none());
+        // A full-width letter is part of the word, as the tokenizer reads it (Ａrate → arate);
+        // kana next to a word is an edge.
+        assert!(window.around("Ｓeparate Ａrate").is_none());
+        assert!(window.around("このrateです").is_some());
         assert!(SnippetWindow::new(&[]).around("rate").is_none());
     }
 

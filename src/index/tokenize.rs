@@ -166,7 +166,7 @@ fn class(c: char) -> Class {
 }
 
 /// Han ideographs, kana and Hangul: scripts written without spaces between words.
-fn is_cjk(c: char) -> bool {
+pub(super) fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x3040..=0x30FF      // Hiragana, Katakana
         | 0x3400..=0x4DBF    // CJK Extension A
